@@ -1,0 +1,205 @@
+"""Writes of the deliberations app: drafting, numbering and recording votes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from deliberations.majority import Ballot, Choice, Tally, VoteError, decide, tally_from_roll_call
+from deliberations.models import Deliberation, NamedVote, Vote
+from deliberations.numbering import format_number, next_sequence, parse_number
+from meetings.facts import item_figures, member_key, session_roll
+from meetings.models import AgendaItem, Session
+from meetings.quorum import quorum_message
+from members.models import Body, Mandate
+
+
+@transaction.atomic
+def deliberation_create(
+    *,
+    body: Body,
+    title: str,
+    matiere: str,
+    dispositif: str,
+    nature: str = "1",
+    visas: Sequence[str] = (),
+    considerants: str = "",
+    item: AgendaItem | None = None,
+) -> Deliberation:
+    if item is not None and item.session.body_id != body.pk:
+        raise ValidationError("Ce point de l'ordre du jour appartient à une autre assemblée.")
+    deliberation = Deliberation(
+        body=body,
+        title=title,
+        nature=nature,
+        matiere=matiere,
+        visas=list(visas),
+        considerants=considerants,
+        dispositif=dispositif,
+        item=item,
+    )
+    deliberation.full_clean()
+    deliberation.save()
+    return deliberation
+
+
+@transaction.atomic
+def number_assign(*, deliberation: Deliberation, number: str | None = None) -> Deliberation:
+    """Give a deliberation its number: once, gapless, unique per body (DESIGN §4.5).
+
+    With `number` (an archive being imported) that number is kept and the body's
+    counter moves past it.
+    """
+    # The body row lock serialises numbering: two votes closing at once get two numbers.
+    body = Body.objects.select_for_update().get(pk=deliberation.body_id)
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    if deliberation.number:
+        return deliberation
+    session_year = deliberation.item.session.date.year if deliberation.item is not None else None
+    if number is None:
+        sequence = next_sequence(body.last_deliberation_sequence)
+        if session_year is None:
+            raise ValidationError("Une délibération est numérotée lors de son vote en séance.")
+        number = format_number(
+            body.numbering_pattern, year=session_year, short=body.short_name, seq=sequence
+        )
+    else:
+        parsed = parse_number(body.numbering_pattern, number, short=body.short_name)
+        if parsed is None:
+            raise ValidationError(
+                f"Le numéro {number} ne suit pas le modèle de numérotation "
+                f"{body.numbering_pattern} de l'assemblée."
+            )
+        sequence = parsed[1]
+    if Deliberation.objects.filter(body=body, number=number).exists():
+        raise ValidationError(f"Le numéro {number} est déjà attribué à une autre délibération.")
+    deliberation.number = number
+    deliberation.sequence = sequence
+    deliberation.save(update_fields=["number", "sequence"])
+    if sequence > body.last_deliberation_sequence:
+        body.last_deliberation_sequence = sequence
+        body.save(update_fields=["last_deliberation_sequence"])
+    return deliberation
+
+
+@transaction.atomic
+def vote_record(
+    *,
+    item: AgendaItem,
+    unanimous: bool = False,
+    tally: Tally | None = None,
+    roll_call: dict[str, Collection[Mandate]] | None = None,
+    ballot: Ballot = "show_of_hands",
+    not_voting: Collection[Mandate] = (),
+    president_vote: Choice | None = None,
+    number: str | None = None,
+) -> Vote:
+    """Record the vote on an item: quorum, votants and result are computed and checked.
+
+    Exactly one of `unanimous`, `tally` and `roll_call` ({"for": [...], "against": [...],
+    "abstain": [...]}) gives the vote. A deliberation voted here gets its number.
+    """
+    # Lock the session: a roll-call change must not slip in between check and write.
+    session = Session.objects.select_for_update().select_related("body").get(pk=item.session_id)
+    item = AgendaItem.objects.select_related("session__body").get(pk=item.pk)
+    if not item.is_voted:
+        raise ValidationError(f"Le point « {item.title} » n'est pas soumis au vote.")
+    if hasattr(item, "vote"):
+        raise ValidationError(f"Le vote sur « {item.title} » est déjà enregistré.")
+    given = sum([unanimous, tally is not None, roll_call is not None])
+    if given != 1:
+        raise ValidationError(
+            "Indiquez le vote d'une seule façon : unanimité, décompte ou appel nominal."
+        )
+    roll = session_roll(session)
+    not_voting_ids = [member_key(m) for m in not_voting]
+    for mandate in not_voting:
+        if member_key(mandate) not in roll.names:
+            raise ValidationError(
+                f"{mandate.person.full_name} ne siège pas dans cette séance : "
+                "il ne peut être déclaré ne prenant pas part au vote."
+            )
+    figures = item_figures(item, roll, not_voting_ids)
+    if not figures.quorum.met:
+        # CGCT L2121-17: no deliberation without quorum (except items carried over).
+        raise ValidationError(
+            f"Le quorum n'est pas atteint pour le point « {item.title} » : "
+            f"{quorum_message(figures.quorum)}. Le vote ne peut être enregistré."
+        )
+    named: list[tuple[Mandate, str]] = []
+    if roll_call is not None:
+        ballot = "roll_call"
+        ids = {
+            choice: [member_key(m) for m in roll_call.get(choice, ())]
+            for choice in ("for", "against", "abstain")
+        }
+        try:
+            tally = tally_from_roll_call(ids["for"], ids["against"], ids["abstain"])
+        except VoteError as exc:
+            raise ValidationError(str(exc)) from exc
+        eligible = roll.count(item.position, not_voting=not_voting_ids)
+        allowed = set(eligible.present) | set(eligible.represented)
+        for choice, mandates in roll_call.items():
+            for mandate in mandates:
+                if member_key(mandate) not in allowed:
+                    raise ValidationError(
+                        f"{mandate.person.full_name} ne peut voter sur « {item.title} » "
+                        "(absent sans pouvoir, ou ne prenant pas part au vote)."
+                    )
+                named.append((mandate, choice))
+    try:
+        outcome = decide(
+            voters=figures.voters,
+            tally=None if unanimous else tally,
+            ballot=ballot,
+            president_vote=president_vote,
+        )
+    except VoteError as exc:
+        raise ValidationError(f"« {item.title} » : {exc}") from exc
+    vote = Vote(
+        item=item,
+        ballot=ballot,
+        unanimous=outcome.unanimous,
+        present=figures.present,
+        represented=figures.represented,
+        withheld=figures.withheld,
+        voters=outcome.voters,
+        votes_for=outcome.for_,
+        votes_against=outcome.against,
+        abstentions=outcome.abstain,
+        blank=outcome.blank,
+        casting_vote=outcome.casting_vote,
+        result=outcome.result,
+    )
+    vote.full_clean(exclude=["not_voting"])
+    vote.save()
+    vote.not_voting.set(list(not_voting))
+    NamedVote.objects.bulk_create(
+        NamedVote(vote=vote, mandate=mandate, choice=choice) for mandate, choice in named
+    )
+    deliberation = getattr(item, "deliberation", None)
+    if deliberation is not None:
+        deliberation = number_assign(deliberation=deliberation, number=number)
+        deliberation.status = Deliberation.Status.VOTED
+        deliberation.save(update_fields=["status"])
+    if session.status in {Session.Status.PLANNED, Session.Status.CONVENED}:
+        session.status = Session.Status.HELD
+        session.save(update_fields=["status"])
+    return vote
+
+
+@transaction.atomic
+def vote_cancel(*, vote: Vote) -> None:
+    """Undo a vote typed by mistake, as long as nothing depending on it is signed."""
+    deliberation = getattr(vote.item, "deliberation", None)
+    if deliberation is not None and deliberation.status not in {
+        Deliberation.Status.DRAFT,
+        Deliberation.Status.VOTED,
+    }:
+        raise ValidationError("La délibération est signée : son vote ne peut plus être modifié.")
+    if deliberation is not None:
+        deliberation.status = Deliberation.Status.VOTED  # keeps its number: numbering is gapless
+        deliberation.save(update_fields=["status"])
+    vote.delete()

@@ -1,0 +1,1194 @@
+"""The session interchange format `pma-governance.session/1` (DESIGN §7).
+
+`validate_document` lists every problem of a document by JSON path without touching the
+database's rows; `import_document` writes a valid document atomically through the
+services; `export_session` gives the document back with the `computed` figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from deliberations.actes import MATIERES, NATURES, nature_abbreviation
+from deliberations.majority import Tally, VoteError, decide, tally_from_roll_call
+from deliberations.models import Deliberation, Vote
+from deliberations.numbering import parse_number
+from meetings.facts import item_figures, session_quorum, session_roll
+from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
+from meetings.proxies import ProxyRules, check_proxies
+from meetings.quorum import QuorumRules, quorum_check, quorum_message
+from meetings.roll import ProxyGrant, RollEntry, RuleProblem, roll_at
+from meetings.substitutes import check_substitutes
+from members.models import Body, Mandate, MemberEntity, Person
+
+FORMAT = "pma-governance.session/1"
+ITEM_KINDS = {choice.value for choice in AgendaItem.Kind}
+VOTED_KINDS = {AgendaItem.Kind.PV_ADOPTION.value, AgendaItem.Kind.DELIBERATION.value}
+BALLOTS = {choice.value for choice in Vote.Ballot}
+DEFAULT_MANDATE_START = dt.date(2020, 7, 1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a document, located by its JSON path."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path} : {self.message}"
+
+
+class DocumentError(Exception):
+    """A document refused: every problem, nothing written."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+@dataclass
+class _Checker:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def obj(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            self.add(path, "un objet JSON est attendu.")
+            return {}
+        return value
+
+    def lst(self, value: Any, path: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(path, "une liste JSON est attendue.")
+            return []
+        return value
+
+    def text(self, parent: Mapping[str, Any], key: str, path: str, *, required: bool) -> str:
+        value = parent.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(f"{path}.{key}", "valeur obligatoire manquante.")
+            return ""
+        if not isinstance(value, str):
+            self.add(f"{path}.{key}", "une chaîne de caractères est attendue.")
+            return ""
+        return value
+
+    def boolean(self, parent: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
+        value = parent.get(key, default)
+        if not isinstance(value, bool):
+            self.add(f"{path}.{key}", "true ou false est attendu.")
+            return default
+        return value
+
+    def count(self, parent: Mapping[str, Any], key: str, path: str) -> int:
+        value = parent.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.add(f"{path}.{key}", "un nombre entier positif ou nul est attendu.")
+            return 0
+        return value
+
+    def date(
+        self, parent: Mapping[str, Any], key: str, path: str, *, required: bool
+    ) -> dt.date | None:
+        raw = self.text(parent, key, path, required=required)
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.add(f"{path}.{key}", f"date invalide « {raw} » (format AAAA-MM-JJ attendu).")
+            return None
+
+    def time(self, parent: Mapping[str, Any], key: str, path: str) -> dt.time | None:
+        raw = self.text(parent, key, path, required=False)
+        if not raw:
+            return None
+        try:
+            return dt.time.fromisoformat(raw)
+        except ValueError:
+            self.add(f"{path}.{key}", f"heure invalide « {raw} » (format HH:MM attendu).")
+            return None
+
+
+@dataclass
+class _Plan:
+    """A validated document, ready to be written."""
+
+    body: Mapping[str, Any]
+    mandates: list[Mapping[str, Any]]
+    session: Mapping[str, Any]
+    date: dt.date
+    reconvenes: Session | None
+
+
+def _rules(body_doc: Mapping[str, Any], existing: Body | None) -> tuple[QuorumRules, ProxyRules]:
+    if existing is not None:
+        return (
+            QuorumRules(
+                fraction=existing.quorum_fraction,  # type: ignore[arg-type]
+                counts_proxies=existing.quorum_counts_proxies,
+            ),
+            ProxyRules(
+                max_per_holder=existing.max_proxies_per_holder,
+                substitutes=existing.substitutes_sit,
+            ),
+        )
+    rules = body_doc.get("rules") or {}
+    return (
+        QuorumRules(
+            fraction=rules.get("quorum_fraction", "1/2"),
+            counts_proxies=rules.get("quorum_counts_proxies", True),
+        ),
+        ProxyRules(
+            max_per_holder=rules.get("max_proxies_per_holder", 1),
+            substitutes=rules.get("substitutes", True),
+        ),
+    )
+
+
+def _parse_json_rules(c: _Checker, body_doc: Mapping[str, Any]) -> None:
+    rules = c.obj(body_doc.get("rules", {}), "$.body.rules")
+    if rules.get("quorum_fraction", "1/2") not in {"1/2", "1/3"}:
+        c.add("$.body.rules.quorum_fraction", "« 1/2 » ou « 1/3 » attendu.")
+    c.boolean(rules, "quorum_counts_proxies", "$.body.rules", True)
+    c.boolean(rules, "substitutes", "$.body.rules", True)
+    max_proxies = rules.get("max_proxies_per_holder", 1)
+    if not isinstance(max_proxies, int) or isinstance(max_proxies, bool) or max_proxies < 1:
+        c.add("$.body.rules.max_proxies_per_holder", "un entier supérieur ou égal à 1 est attendu.")
+    pattern = body_doc.get("numbering", "{year}/{short}{seq:05d}")
+    if not isinstance(pattern, str) or "{seq" not in pattern:
+        c.add("$.body.numbering", "le modèle de numérotation doit contenir {seq}.")
+
+
+def _ids(c: _Checker, values: Any, path: str, known: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    ids: list[str] = []
+    for index, value in enumerate(c.lst(values, path)):
+        if not isinstance(value, str) or value not in known:
+            c.add(f"{path}[{index}]", f"identifiant de mandat inconnu : {value!r}.")
+        elif value in ids:
+            c.add(f"{path}[{index}]", f"« {value} » figure deux fois.")
+        else:
+            ids.append(value)
+    return ids
+
+
+def _ref(
+    c: _Checker, parent: Mapping[str, Any], key: str, path: str, known: Mapping[str, Any]
+) -> str | None:
+    value = parent.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in known:
+        c.add(f"{path}.{key}", f"identifiant de mandat inconnu : {value!r}.")
+        return None
+    return value
+
+
+def _name(mandate: Mapping[str, Any]) -> str:
+    return f"{mandate.get('first_name', '')} {mandate.get('last_name', '')}".strip()
+
+
+def validate_document(
+    data: Any, *, lookup_body: Callable[[str], Body | None] | None = None
+) -> tuple[list[Problem], _Plan | None]:
+    """Every problem of a document, by JSON path; the write plan when there is none."""
+    c = _Checker()
+    doc = c.obj(data, "$")
+    if not doc:
+        return c.problems, None
+    if doc.get("format") != FORMAT:
+        c.add("$.format", f"format « {FORMAT} » attendu, reçu {doc.get('format')!r}.")
+    body_doc = c.obj(doc.get("body"), "$.body")
+    short = c.text(body_doc, "short_name", "$.body", required=True)
+    c.text(body_doc, "name", "$.body", required=True)
+    _parse_json_rules(c, body_doc)
+    lookup = lookup_body or (lambda s: Body.objects.filter(short_name=s).first())
+    existing_body = lookup(short) if short else None
+    quorum_rules, proxy_rules = _rules(body_doc, existing_body)
+    pattern = (
+        existing_body.numbering_pattern
+        if existing_body is not None
+        else str(body_doc.get("numbering", "{year}/{short}{seq:05d}"))
+    )
+
+    # Mandates.
+    mandates: dict[str, Mapping[str, Any]] = {}
+    for index, raw in enumerate(c.lst(doc.get("mandates"), "$.mandates")):
+        path = f"$.mandates[{index}]"
+        m = c.obj(raw, path)
+        mid = c.text(m, "id", path, required=True)
+        c.text(m, "last_name", path, required=True)
+        if m.get("civility") not in {"M.", "Mme"}:
+            c.add(f"{path}.civility", "« M. » ou « Mme » attendu.")
+        if m.get("role") not in {"titulaire", "suppléant", "suppleant"}:
+            c.add(f"{path}.role", "« titulaire » ou « suppléant » attendu.")
+        c.date(m, "start", path, required=False)
+        c.date(m, "end", path, required=False)
+        if mid in mandates:
+            c.add(f"{path}.id", f"identifiant « {mid} » en double.")
+        elif mid:
+            mandates[mid] = m
+
+    s = c.obj(doc.get("session"), "$.session")
+    date = c.date(s, "date", "$.session", required=True)
+    c.time(s, "time", "$.session")
+    c.time(s, "end_time", "$.session")
+    c.date(s, "convened_on", "$.session", required=False)
+    president = _ref(c, s, "president", "$.session", mandates)
+    _ref(c, s, "secretary", "$.session", mandates)
+    present = _ids(c, s.get("present"), "$.session.present", mandates)
+    excused = _ids(c, s.get("excused"), "$.session.excused", mandates)
+    for index, mid in enumerate(excused):
+        if mid in present:
+            c.add(f"$.session.excused[{index}]", f"« {mid} » est aussi déclaré présent.")
+
+    reconvenes: Session | None = None
+    reconvened_from = c.date(s, "reconvened_from", "$.session", required=False)
+    if reconvened_from is not None and date is not None:
+        reconvenes = (
+            Session.objects.filter(body=existing_body, date=reconvened_from).first()
+            if existing_body
+            else None
+        )
+        if reconvenes is None:
+            c.add(
+                "$.session.reconvened_from",
+                f"aucune séance du {reconvened_from:%d/%m/%Y} n'est connue pour cette assemblée.",
+            )
+        if (date - reconvened_from).days < 3:
+            c.add(
+                "$.session.reconvened_from",
+                "une séance reconvoquée faute de quorum se tient au moins trois jours après "
+                "(CGCT L2121-17).",
+            )
+
+    # Items: positions, arrivals and departures first, since the roll depends on them.
+    raw_items = c.lst(s.get("items"), "$.session.items")
+    item_docs = [c.obj(raw, f"$.session.items[{i}]") for i, raw in enumerate(raw_items)]
+    arrived: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for index, item in enumerate(item_docs):
+        path = f"$.session.items[{index}]"
+        for key, target in (("arrived", arrived), ("left", left)):
+            for mid in _ids(c, item.get(key), f"{path}.{key}", mandates):
+                if mid in target:
+                    c.add(
+                        f"{path}.{key}",
+                        f"« {mid} » change déjà de présence au point {target[mid]}.",
+                    )
+                target[mid] = index + 1
+    for mid, position in left.items():
+        if mid in arrived and arrived[mid] >= position:
+            c.add(
+                f"$.session.items[{position - 1}].left",
+                f"« {mid} » part avant d'être arrivé (point {arrived[mid]}).",
+            )
+
+    # Substitutes and proxies.
+    seated: dict[str, str | None] = {}
+    for index, raw in enumerate(c.lst(s.get("substitutes"), "$.session.substitutes")):
+        path = f"$.session.substitutes[{index}]"
+        sub = c.obj(raw, path)
+        member = _ref(c, sub, "member", path, mandates)
+        if "member" not in sub:
+            c.add(f"{path}.member", "valeur obligatoire manquante.")
+        replaces = _ref(c, sub, "replaces", path, mandates)
+        if member is not None:
+            if member in seated:
+                c.add(f"{path}.member", f"« {member} » siège déjà.")
+            seated[member] = replaces
+    grants: list[ProxyGrant] = []
+    proxy_paths: list[str] = []
+    for index, raw in enumerate(c.lst(s.get("proxies"), "$.session.proxies")):
+        path = f"$.session.proxies[{index}]"
+        p = c.obj(raw, path)
+        giver = _ref(c, p, "from", path, mandates)
+        holder = _ref(c, p, "to", path, mandates)
+        for key in ("from", "to"):
+            if key not in p:
+                c.add(f"{path}.{key}", "valeur obligatoire manquante.")
+        c.date(p, "received_on", path, required=False)
+        illness = c.boolean(p, "illness", path, False)
+        if giver and holder:
+            grants.append(ProxyGrant(giver=giver, holder=holder, illness=illness))
+            proxy_paths.append(path)
+
+    statuses: dict[str, str] = {mid: "present" for mid in present}
+    statuses.update({mid: "present" for mid in arrived})
+    statuses.update({mid: "excused" for mid in excused})
+    for grant in grants:
+        statuses.setdefault(grant.giver, "excused")
+    entries: list[RollEntry] = []
+    for mid, m in mandates.items():
+        entries.append(
+            RollEntry(
+                member_id=mid,
+                name=_name(m) or mid,
+                role="titulaire" if m.get("role") == "titulaire" else "suppleant",
+                status=statuses.get(mid, "absent"),  # type: ignore[arg-type]
+                entity=m.get("entity") if isinstance(m.get("entity"), str) else None,
+                seated=mid in seated,
+                replaces=seated.get(mid),
+                arrived_at=arrived.get(mid) if mid not in present else None,
+                left_at=left.get(mid),
+            )
+        )
+    for mid in arrived:
+        if mid in present:
+            c.add(
+                "$.session.present",
+                f"« {mid} » est déclaré présent à l'ouverture et arrivé en cours de séance.",
+            )
+
+    if date is not None:
+        in_office = [
+            mid
+            for mid, m in mandates.items()
+            if m.get("role") == "titulaire" and _open_on(c, m, date)
+        ]
+    else:
+        in_office = []
+
+    for problem in check_substitutes(
+        entries, substitutes_allowed=proxy_rules.substitutes, proxies=grants
+    ):
+        c.add(_substitute_path(s, problem), problem.message)
+    for problem in check_proxies(entries, grants, proxy_rules):
+        c.add(_proxy_path(proxy_paths, grants, problem), problem.message)
+
+    # Items themselves.
+    numbers: dict[str, int] = {}
+    for index, item in enumerate(item_docs):
+        _validate_item(
+            c,
+            item,
+            index,
+            mandates=mandates,
+            entries=entries,
+            grants=grants,
+            in_office=len(in_office),
+            rules=quorum_rules,
+            reconvened=reconvenes is not None,
+            numbers=numbers,
+            pattern=pattern,
+            short=short,
+            body=existing_body,
+            date=date,
+        )
+    if president is not None and president not in present and president not in arrived:
+        c.add("$.session.president", f"le président de séance « {president} » n'est pas présent.")
+    for index, raw in enumerate(c.lst(s.get("next_sessions"), "$.session.next_sessions")):
+        nxt = c.obj(raw, f"$.session.next_sessions[{index}]")
+        c.date(nxt, "date", f"$.session.next_sessions[{index}]", required=True)
+        c.time(nxt, "time", f"$.session.next_sessions[{index}]")
+        c.time(nxt, "end_time", f"$.session.next_sessions[{index}]")
+    if existing_body is not None and date is not None:
+        current = Session.objects.filter(body=existing_body, date=date).first()
+        if current is not None and _is_frozen(current):
+            c.add(
+                "$.session.date",
+                f"la séance du {date:%d/%m/%Y} a des actes signés : elle ne peut être remplacée.",
+            )
+    if c.problems or date is None:
+        return c.problems, None
+    return [], _Plan(
+        body=body_doc,
+        mandates=list(mandates.values()),
+        session=s,
+        date=date,
+        reconvenes=reconvenes,
+    )
+
+
+def _open_on(c: _Checker, mandate: Mapping[str, Any], day: dt.date) -> bool:
+    start = _iso(mandate.get("start"))
+    end = _iso(mandate.get("end"))
+    return (start is None or start <= day) and (end is None or end >= day)
+
+
+def _iso(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _substitute_path(session_doc: Mapping[str, Any], problem: RuleProblem) -> str:
+    for index, sub in enumerate(session_doc.get("substitutes") or []):
+        if isinstance(sub, Mapping) and problem.member_id in {
+            sub.get("member"),
+            sub.get("replaces"),
+        }:
+            return f"$.session.substitutes[{index}]"
+    return "$.session.substitutes"
+
+
+def _proxy_path(paths: Sequence[str], grants: Sequence[ProxyGrant], problem: RuleProblem) -> str:
+    for path, grant in zip(paths, grants, strict=True):
+        if problem.member_id == grant.giver:
+            return path
+    for path, grant in zip(paths, grants, strict=True):
+        if problem.member_id == grant.holder:
+            return path
+    return "$.session.proxies"
+
+
+def _validate_item(
+    c: _Checker,
+    item: Mapping[str, Any],
+    index: int,
+    *,
+    mandates: Mapping[str, Mapping[str, Any]],
+    entries: Sequence[RollEntry],
+    grants: Sequence[ProxyGrant],
+    in_office: int,
+    rules: QuorumRules,
+    reconvened: bool,
+    numbers: dict[str, int],
+    pattern: str,
+    short: str,
+    body: Body | None,
+    date: dt.date | None,
+) -> None:
+    path = f"$.session.items[{index}]"
+    kind = item.get("kind")
+    if kind not in ITEM_KINDS:
+        c.add(f"{path}.kind", f"nature inconnue {kind!r} ({', '.join(sorted(ITEM_KINDS))}).")
+    c.text(item, "title", path, required=True)
+    _ref(c, item, "rapporteur", path, mandates)
+    carried_over = c.boolean(item, "carried_over", path, False)
+    if carried_over and not reconvened:
+        c.add(f"{path}.carried_over", "seule une séance reconvoquée reprend des points reportés.")
+    if kind == "deliberation":
+        c.text(item, "dispositif", path, required=True)
+        nature = str(item.get("nature", "1"))
+        if nature not in NATURES:
+            c.add(f"{path}.nature", f"nature ACTES inconnue {nature!r}.")
+        matiere = item.get("matiere")
+        if matiere not in MATIERES:
+            c.add(f"{path}.matiere", f"matière ACTES inconnue {matiere!r}.")
+        for vi, visa in enumerate(c.lst(item.get("visas"), f"{path}.visas")):
+            if not isinstance(visa, str) or not visa.strip():
+                c.add(f"{path}.visas[{vi}]", "un visa est un texte non vide.")
+        prefecture = c.obj(item.get("prefecture", {}), f"{path}.prefecture")
+        sent = c.date(prefecture, "sent_on", f"{path}.prefecture", required=False)
+        received = c.date(prefecture, "received_on", f"{path}.prefecture", required=False)
+        if sent and received and received < sent:
+            c.add(f"{path}.prefecture.received_on", "la réception précède l'envoi.")
+        c.date(item, "published_on", path, required=False)
+    number = item.get("number")
+    if number is not None:
+        if kind != "deliberation":
+            c.add(f"{path}.number", "seule une délibération porte un numéro.")
+        elif not isinstance(number, str) or parse_number(pattern, number, short=short) is None:
+            c.add(f"{path}.number", f"le numéro {number!r} ne suit pas le modèle {pattern}.")
+        elif number in numbers:
+            c.add(
+                f"{path}.number",
+                f"le numéro {number} est déjà celui du point {numbers[number] + 1}.",
+            )
+        else:
+            numbers[number] = index
+            if body is not None and date is not None:
+                other = (
+                    Deliberation.objects.filter(body=body, number=number)
+                    .exclude(item__session__date=date)
+                    .first()
+                )
+                if other is not None:
+                    c.add(
+                        f"{path}.number",
+                        f"le numéro {number} est déjà attribué à la délibération « {other.title} ».",
+                    )
+    if kind == "deliberation" and "vote" in item and number is None:
+        c.add(f"{path}.number", "une délibération votée porte un numéro.")
+    not_voting = _ids(c, item.get("not_voting"), f"{path}.not_voting", mandates)
+    if "vote" not in item:
+        if not_voting:
+            c.add(f"{path}.not_voting", "aucun vote n'est enregistré pour ce point.")
+        return
+    if kind not in VOTED_KINDS:
+        c.add(f"{path}.vote", "ce point n'est pas soumis au vote.")
+        return
+    vote = c.obj(item.get("vote"), f"{path}.vote")
+    ballot = item.get("ballot", vote.get("ballot", "show_of_hands"))
+    if ballot not in BALLOTS:
+        c.add(f"{path}.ballot", f"mode de scrutin inconnu {ballot!r}.")
+        return
+    position = index + 1
+    full = roll_at(entries, grants, position)
+    without = roll_at(entries, grants, position, not_voting=not_voting)
+    for vi, mid in enumerate(not_voting):
+        if mid not in full.present and mid not in full.represented:
+            c.add(f"{path}.not_voting[{vi}]", f"« {mid} » ne siège pas à ce point.")
+    quorum = quorum_check(
+        in_office=in_office,
+        present=len(without.present),
+        represented=len(without.represented),
+        rules=rules,
+        reconvened=reconvened and carried_over,
+    )
+    if not quorum.met:
+        c.add(
+            f"{path}.vote",
+            f"vote impossible, quorum non atteint : {quorum_message(quorum)} (CGCT L2121-17).",
+        )
+        return
+    tally = _tally(c, vote, f"{path}.vote", mandates, without)
+    if tally is False:
+        return
+    president_vote = vote.get("president_vote")
+    try:
+        decide(
+            voters=without.voters,
+            tally=tally,
+            ballot=ballot,
+            president_vote=president_vote,
+        )
+    except VoteError as exc:
+        c.add(f"{path}.vote", str(exc))
+
+
+def _tally(
+    c: _Checker,
+    vote: Mapping[str, Any],
+    path: str,
+    mandates: Mapping[str, Mapping[str, Any]],
+    eligible: Any,
+) -> Tally | bool | None:
+    """The tally given by a vote object: None for unanimity, False when unreadable."""
+    if vote.get("unanimous") is True:
+        return None
+    if "roll_call" in vote:
+        names = c.obj(vote["roll_call"], f"{path}.roll_call")
+        lists = {
+            key: _ids(c, names.get(key), f"{path}.roll_call.{key}", mandates)
+            for key in ("for", "against", "abstain")
+        }
+        allowed = set(eligible.present) | set(eligible.represented)
+        for key, ids in lists.items():
+            for vi, mid in enumerate(ids):
+                if mid not in allowed:
+                    c.add(f"{path}.roll_call.{key}[{vi}]", f"« {mid} » ne peut voter sur ce point.")
+        try:
+            return tally_from_roll_call(lists["for"], lists["against"], lists["abstain"])
+        except VoteError as exc:
+            c.add(f"{path}.roll_call", str(exc))
+            return False
+    if any(key in vote for key in ("for", "against", "abstain", "blank")):
+        before = len(c.problems)
+        tally = Tally(
+            for_=c.count(vote, "for", path),
+            against=c.count(vote, "against", path),
+            abstain=c.count(vote, "abstain", path),
+            blank=c.count(vote, "blank", path),
+        )
+        return False if len(c.problems) > before else tally
+    c.add(path, 'vote illisible : {"unanimous": true}, des décomptes ou un appel nominal.')
+    return False
+
+
+def _is_frozen(session: Session) -> bool:
+    signed = {
+        Deliberation.Status.SIGNED,
+        Deliberation.Status.TRANSMITTED,
+        Deliberation.Status.PUBLISHED,
+    }
+    pv = getattr(session, "pv", None)
+    return (
+        pv is not None and pv.status != ProcesVerbal.Status.DRAFT
+    ) or Deliberation.objects.filter(item__session=session, status__in=signed).exists()
+
+
+# --- Import -------------------------------------------------------------------------
+
+
+def import_document(data: Any) -> Session:
+    """Create or replace the session a document describes; all or nothing."""
+    problems, plan = validate_document(data)
+    if plan is None:
+        raise DocumentError(problems)
+    try:
+        return _write(plan)
+    except ValidationError as exc:
+        raise DocumentError([Problem("$", message) for message in exc.messages]) from exc
+
+
+@transaction.atomic
+def _write(plan: _Plan) -> Session:
+    from deliberations.services import deliberation_create
+    from meetings.services import (
+        agenda_item_add,
+        session_create,
+    )
+
+    body = _body_upsert(plan.body)
+    mandates = _mandates_upsert(body, plan.mandates, plan.date)
+    s = plan.session
+    _session_delete(body, plan.date)
+    session = session_create(
+        body=body,
+        date=plan.date,
+        start_time=_time(s.get("time")),
+        end_time=_time(s.get("end_time")),
+        place=s.get("place") or "",
+        kind=s.get("kind", Session.Kind.ORDINARY),
+        president=mandates.get(s.get("president") or ""),
+        secretary=mandates.get(s.get("secretary") or ""),
+        reconvenes=plan.reconvenes,
+        status=s.get("status", Session.Status.CLOSED),
+    )
+    session.convened_on = _iso(s.get("convened_on"))
+    session.preamble = s.get("preamble") or ""
+    session.save(update_fields=["convened_on", "preamble"])
+    items: list[AgendaItem] = []
+    for raw in s.get("items") or []:
+        adopts = None
+        if raw.get("adopts_pv_of"):
+            adopts = ProcesVerbal.objects.filter(
+                session__body=body, session__date=_iso(raw["adopts_pv_of"])
+            ).first()
+        item = agenda_item_add(
+            session=session,
+            kind=raw["kind"],
+            title=raw["title"],
+            rapporteur=mandates.get(raw.get("rapporteur") or ""),
+            carried_over=raw.get("carried_over", False),
+            adopts_pv=adopts,
+        )
+        item.debate_summary = raw.get("debate") or ""
+        item.save(update_fields=["debate_summary"])
+        items.append(item)
+    _roll_write(session, s, mandates, items)
+    for raw, item in zip(s.get("items") or [], items, strict=True):
+        if raw["kind"] == AgendaItem.Kind.DELIBERATION:
+            deliberation = deliberation_create(
+                body=body,
+                title=raw["title"],
+                matiere=raw["matiere"],
+                nature=str(raw.get("nature", "1")),
+                dispositif=raw["dispositif"],
+                visas=raw.get("visas") or [],
+                considerants=raw.get("considerants") or "",
+                item=item,
+            )
+            if raw.get("budget_year"):
+                deliberation.budget_year = raw["budget_year"]
+                deliberation.save(update_fields=["budget_year"])
+        if "vote" in raw:
+            _vote_write(item, raw, mandates)
+        if raw["kind"] == AgendaItem.Kind.DELIBERATION:
+            _deliberation_followup(item, raw, body, plan.date)
+    pv_doc = s.get("pv") or {}
+    if pv_doc:
+        pv = session.pv
+        pv.preamble = session.preamble
+        pv.closing_text = s.get("closing") or ""
+        pv.deposited_on = _iso(pv_doc.get("deposited_on"))
+        pv.save()
+    else:
+        session.pv.closing_text = s.get("closing") or ""
+        session.pv.save(update_fields=["closing_text"])
+    for raw in s.get("next_sessions") or []:
+        day = _iso(raw.get("date"))
+        if day and not Session.objects.filter(body=body, date=day).exists():
+            session_create(
+                body=body,
+                date=day,
+                start_time=_time(raw.get("time")),
+                end_time=_time(raw.get("end_time")),
+                place=raw.get("place") or session.place,
+            )
+    return session
+
+
+def _time(value: Any) -> dt.time | None:
+    return dt.time.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _body_upsert(doc: Mapping[str, Any]) -> Body:
+    body = Body.objects.filter(short_name=doc["short_name"]).first()
+    if body is not None:
+        return body
+    rules = doc.get("rules") or {}
+    body = Body(
+        name=doc["name"],
+        short_name=doc["short_name"],
+        assembly_name=doc.get("assembly") or "Comité syndical",
+        legal_form=doc.get("legal_form") or "",
+        siren=doc.get("siren") or "",
+        siret=doc.get("siret") or "",
+        department_code=doc.get("department") or "",
+        seat_city=doc.get("seat_city") or "",
+        address=doc.get("address") or "",
+        administrative_court=doc.get("administrative_court") or "",
+        quorum_fraction=rules.get("quorum_fraction", "1/2"),
+        quorum_counts_proxies=rules.get("quorum_counts_proxies", True),
+        max_proxies_per_holder=rules.get("max_proxies_per_holder", 1),
+        substitutes_sit=rules.get("substitutes", True),
+        numbering_pattern=doc.get("numbering") or "{year}/{short}{seq:05d}",
+        statutes_reference=doc.get("statutes") or "",
+    )
+    if doc.get("president_title"):
+        body.president_title = doc["president_title"]
+    body.full_clean()
+    body.save()
+    return body
+
+
+def _mandates_upsert(
+    body: Body, docs: Iterable[Mapping[str, Any]], day: dt.date
+) -> dict[str, Mandate]:
+    existing = {
+        m.external_id: m
+        for m in Mandate.objects.filter(body=body).select_related("person", "entity")
+    }
+    result: dict[str, Mandate] = {}
+    for doc in docs:
+        start, end = _iso(doc.get("start")), _iso(doc.get("end"))
+        entity = None
+        if isinstance(doc.get("entity"), str) and doc["entity"]:
+            entity, _ = MemberEntity.objects.get_or_create(
+                body=body, short_name=doc["entity"], defaults={"name": doc["entity"]}
+            )
+        mandate = existing.get(doc["id"])
+        if mandate is None:
+            person = Person.objects.create(
+                civility=doc["civility"],
+                first_name=doc.get("first_name") or "",
+                last_name=doc["last_name"],
+                email=doc.get("email") or "",
+            )
+            mandate = Mandate.objects.create(
+                body=body,
+                person=person,
+                entity=entity,
+                role=Mandate.Role.TITULAIRE
+                if doc["role"] == "titulaire"
+                else Mandate.Role.SUPPLEANT,
+                office=doc.get("office") or "",
+                start_date=start or min(day, DEFAULT_MANDATE_START),
+                end_date=end,
+                external_id=doc["id"],
+                note=doc.get("note") or "",
+            )
+        else:
+            changed = []
+            if start is not None and start != mandate.start_date:
+                mandate.start_date, changed = start, [*changed, "start_date"]
+            elif start is None and mandate.start_date > day:
+                mandate.start_date, changed = day, [*changed, "start_date"]
+            if end is not None and end != mandate.end_date:
+                mandate.end_date, changed = end, [*changed, "end_date"]
+            if entity is not None and mandate.entity_id != entity.pk:
+                mandate.entity, changed = entity, [*changed, "entity"]
+            if changed:
+                mandate.save(update_fields=changed)
+        result[doc["id"]] = mandate
+    return result
+
+
+def _session_delete(body: Body, day: dt.date) -> None:
+    session = Session.objects.filter(body=body, date=day).first()
+    if session is None:
+        return
+    Deliberation.objects.filter(item__session=session).delete()
+    AgendaItem.objects.filter(adopts_pv__session=session).update(adopts_pv=None)
+    Proxy.objects.filter(session=session).delete()
+    Attendance.objects.filter(session=session).delete()
+    AgendaItem.objects.filter(session=session).delete()
+    ProcesVerbal.objects.filter(session=session).delete()
+    session.delete()
+
+
+def _roll_write(
+    session: Session,
+    s: Mapping[str, Any],
+    mandates: Mapping[str, Mandate],
+    items: Sequence[AgendaItem],
+) -> None:
+    """Write the roll in one go, then check it as a whole through the services' rules."""
+    from meetings.services import roll_problems
+
+    seated = {sub["member"]: sub.get("replaces") for sub in s.get("substitutes") or []}
+    arrivals: dict[str, AgendaItem] = {}
+    departures: dict[str, AgendaItem] = {}
+    for raw, item in zip(s.get("items") or [], items, strict=True):
+        for mid in raw.get("arrived") or []:
+            arrivals[mid] = item
+        for mid in raw.get("left") or []:
+            departures[mid] = item
+    statuses: dict[str, str] = {}
+    for mid in list(s.get("present") or []) + list(arrivals):
+        statuses[mid] = Attendance.Status.PRESENT
+    for mid in s.get("excused") or []:
+        statuses[mid] = Attendance.Status.EXCUSED
+    for p in s.get("proxies") or []:
+        statuses.setdefault(p["from"], Attendance.Status.EXCUSED)
+    Attendance.objects.bulk_create(
+        Attendance(
+            session=session,
+            mandate=mandates[mid],
+            status=status,
+            seated=mid in seated,
+            replaces=mandates.get(seated.get(mid) or ""),
+            arrived_at=arrivals.get(mid) if mid not in (s.get("present") or []) else None,
+            left_at=departures.get(mid),
+        )
+        for mid, status in statuses.items()
+    )
+    Proxy.objects.bulk_create(
+        Proxy(
+            session=session,
+            giver=mandates[p["from"]],
+            holder=mandates[p["to"]],
+            received_on=_iso(p.get("received_on")),
+            illness=p.get("illness", False),
+        )
+        for p in s.get("proxies") or []
+    )
+    problems = roll_problems(session)
+    if problems:
+        raise ValidationError([p.message for p in problems])
+
+
+def _vote_write(item: AgendaItem, raw: Mapping[str, Any], mandates: Mapping[str, Mandate]) -> None:
+    from deliberations.services import vote_record
+
+    vote = raw["vote"]
+    not_voting = [mandates[mid] for mid in raw.get("not_voting") or []]
+    ballot = raw.get("ballot", vote.get("ballot", "show_of_hands"))
+    common: dict[str, Any] = {
+        "item": item,
+        "ballot": ballot,
+        "not_voting": not_voting,
+        "president_vote": vote.get("president_vote"),
+        "number": raw.get("number"),
+    }
+    if vote.get("unanimous") is True:
+        vote_record(unanimous=True, **common)
+    elif "roll_call" in vote:
+        vote_record(
+            roll_call={
+                key: [mandates[mid] for mid in vote["roll_call"].get(key) or []]
+                for key in ("for", "against", "abstain")
+            },
+            **common,
+        )
+    else:
+        vote_record(
+            tally=Tally(
+                for_=vote.get("for", 0),
+                against=vote.get("against", 0),
+                abstain=vote.get("abstain", 0),
+                blank=vote.get("blank", 0),
+            ),
+            **common,
+        )
+    if not_voting and raw.get("not_voting_reason"):
+        item.vote.not_voting_reason = raw["not_voting_reason"]
+        item.vote.save(update_fields=["not_voting_reason"])
+
+
+def _deliberation_followup(
+    item: AgendaItem, raw: Mapping[str, Any], body: Body, day: dt.date
+) -> None:
+    deliberation = Deliberation.objects.get(item=item)
+    prefecture = raw.get("prefecture") or {}
+    deliberation.prefecture_sent_on = _iso(prefecture.get("sent_on"))
+    deliberation.prefecture_received_on = _iso(prefecture.get("received_on"))
+    identifier = prefecture.get("identifier") or ""
+    if deliberation.prefecture_received_on and not identifier and deliberation.number:
+        identifier = acknowledgement_identifier(deliberation, body, day)
+    deliberation.prefecture_identifier = identifier
+    deliberation.published_on = _iso(raw.get("published_on"))
+    deliberation.full_clean()
+    deliberation.save()
+
+
+def acknowledgement_identifier(deliberation: Deliberation, body: Body, day: dt.date) -> str:
+    """The @CTES identifier: département-SIREN-date-number-nature (DESIGN §6)."""
+    number = (deliberation.number or "").replace("/", "")
+    return (
+        f"{body.department_code}-{body.siren}-{day:%Y%m%d}-{number}-"
+        f"{nature_abbreviation(deliberation.nature)}"
+    )
+
+
+# --- Export -------------------------------------------------------------------------
+
+
+def export_session(body: Body, day: dt.date) -> dict[str, Any]:
+    """The session as a `pma-governance.session/1` document, with computed figures."""
+    session = Session.objects.select_related(
+        "body", "president", "secretary", "reconvenes", "pv"
+    ).get(body=body, date=day)
+    roll = session_roll(session)
+    attendances = list(
+        session.attendances.select_related("mandate__person", "mandate__entity", "replaces")
+    )
+    proxies = list(
+        session.proxies.filter(revoked_at__isnull=True).select_related("giver", "holder")
+    )
+    items = list(
+        session.items.select_related("rapporteur", "adopts_pv__session")
+        .prefetch_related("arrivals__mandate", "departures__mandate")
+        .order_by("position")
+    )
+    votes = {
+        v.item_id: v
+        for v in Vote.objects.filter(item__session=session).prefetch_related(
+            "not_voting", "named_votes__mandate"
+        )
+    }
+    deliberations = {d.item_id: d for d in Deliberation.objects.filter(item__session=session)}
+    mandate_ids = {m.pk for m in _mandates_for_export(session)}
+    mandate_ids |= {a.mandate_id for a in attendances}
+    mandate_objs = list(
+        Mandate.objects.filter(pk__in=mandate_ids)
+        .select_related("person", "entity")
+        .order_by("-role", "id")
+    )
+    mandate_objs.sort(key=lambda m: (m.role != Mandate.Role.TITULAIRE, m.pk))
+    ext = {m.pk: m.external_id for m in mandate_objs}
+    givers = {p.giver_id for p in proxies}
+    quorum = session_quorum(session, roll)
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "body": _body_doc(body),
+        "mandates": [_mandate_doc(m) for m in mandate_objs],
+        "session": {
+            "date": session.date.isoformat(),
+            "time": _hhmm(session.start_time),
+            "end_time": _hhmm(session.end_time),
+            "place": session.place,
+            "kind": session.kind,
+            "status": session.status,
+            "convened_on": session.convened_on.isoformat() if session.convened_on else None,
+            "reconvened_from": session.reconvenes.date.isoformat() if session.reconvenes else None,
+            "president": ext.get(session.president_id or 0),
+            "secretary": ext.get(session.secretary_id or 0),
+            "preamble": session.preamble,
+            "closing": session.pv.closing_text if hasattr(session, "pv") else "",
+            "present": [
+                ext[a.mandate_id] for a in attendances if a.status == Attendance.Status.PRESENT
+            ],
+            "substitutes": [
+                {
+                    "member": ext[a.mandate_id],
+                    **({"replaces": ext[a.replaces_id]} if a.replaces_id else {}),
+                }
+                for a in attendances
+                if a.seated
+            ],
+            "proxies": [
+                {
+                    "from": ext[p.giver_id],
+                    "to": ext[p.holder_id],
+                    **({"received_on": p.received_on.isoformat()} if p.received_on else {}),
+                    **({"illness": True} if p.illness else {}),
+                }
+                for p in proxies
+            ],
+            "excused": [
+                ext[a.mandate_id]
+                for a in attendances
+                if a.status == Attendance.Status.EXCUSED and a.mandate_id not in givers
+            ],
+            "items": [],
+            "computed": {
+                "in_office": quorum.in_office,
+                "quorum": quorum.threshold,
+                "present": quorum.present,
+                "represented": quorum.represented,
+                "counted_for_quorum": quorum.counted,
+                "quorum_met": quorum.met,
+            },
+        },
+    }
+    for item in items:
+        doc["session"]["items"].append(
+            _item_doc(item, votes.get(item.pk), deliberations.get(item.pk), ext, roll)
+        )
+    pv = getattr(session, "pv", None)
+    if pv is not None and pv.deposited_on:
+        doc["session"]["pv"] = {"status": pv.status, "deposited_on": pv.deposited_on.isoformat()}
+    return doc
+
+
+def _mandates_for_export(session: Session) -> list[Mandate]:
+    from members.selectors import members_in_office
+
+    return list(members_in_office(session.body, session.date))
+
+
+def _hhmm(value: dt.time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+def _body_doc(body: Body) -> dict[str, Any]:
+    return {
+        "name": body.name,
+        "short_name": body.short_name,
+        "assembly": body.assembly_name,
+        "legal_form": body.legal_form,
+        "siren": body.siren,
+        "department": body.department_code,
+        "seat_city": body.seat_city,
+        "address": body.address,
+        "administrative_court": body.administrative_court,
+        "rules": {
+            "quorum_fraction": body.quorum_fraction,
+            "quorum_counts_proxies": body.quorum_counts_proxies,
+            "max_proxies_per_holder": body.max_proxies_per_holder,
+            "substitutes": body.substitutes_sit,
+        },
+        "numbering": body.numbering_pattern,
+    }
+
+
+def _mandate_doc(m: Mandate) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": m.external_id,
+        "civility": m.person.civility,
+        "first_name": m.person.first_name,
+        "last_name": m.person.last_name,
+        "role": "titulaire" if m.role == Mandate.Role.TITULAIRE else "suppléant",
+    }
+    if m.office:
+        doc["office"] = m.office
+    if m.entity_id and m.entity is not None:
+        doc["entity"] = m.entity.short_name
+    doc["start"] = m.start_date.isoformat()
+    if m.end_date:
+        doc["end"] = m.end_date.isoformat()
+    if m.note:
+        doc["note"] = m.note
+    return doc
+
+
+def _item_doc(
+    item: AgendaItem,
+    vote: Vote | None,
+    deliberation: Deliberation | None,
+    ext: Mapping[int, str],
+    roll: Any,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {"kind": item.kind, "title": item.title}
+    if item.rapporteur_id:
+        doc["rapporteur"] = ext.get(item.rapporteur_id, "")
+    if item.carried_over:
+        doc["carried_over"] = True
+    if item.adopts_pv_id and item.adopts_pv is not None:
+        doc["adopts_pv_of"] = item.adopts_pv.session.date.isoformat()
+    arrived = [ext[a.mandate_id] for a in item.arrivals.all()]
+    left = [ext[a.mandate_id] for a in item.departures.all()]
+    if arrived:
+        doc["arrived"] = arrived
+    if left:
+        doc["left"] = left
+    if item.debate_summary:
+        doc["debate"] = item.debate_summary
+    if deliberation is not None:
+        if deliberation.number:
+            doc["number"] = deliberation.number
+        doc["nature"] = deliberation.nature
+        doc["matiere"] = deliberation.matiere
+        if deliberation.visas:
+            doc["visas"] = list(deliberation.visas)
+        if deliberation.considerants:
+            doc["considerants"] = deliberation.considerants
+        doc["dispositif"] = deliberation.dispositif
+        if deliberation.budget_year:
+            doc["budget_year"] = deliberation.budget_year
+    if vote is not None:
+        doc["ballot"] = vote.ballot
+        named = list(vote.named_votes.all())
+        if vote.unanimous:
+            doc["vote"] = {"unanimous": True}
+        elif named:
+            doc["vote"] = {
+                "roll_call": {
+                    choice: [ext[n.mandate_id] for n in named if n.choice == choice]
+                    for choice in ("for", "against", "abstain")
+                }
+            }
+        else:
+            doc["vote"] = {
+                "for": vote.votes_for,
+                "against": vote.votes_against,
+                "abstain": vote.abstentions,
+                "blank": vote.blank,
+            }
+        if vote.casting_vote:
+            doc["vote"]["president_vote"] = (
+                "for" if vote.result == Vote.Result.ADOPTED else "against"
+            )
+        not_voting = [ext[m.pk] for m in vote.not_voting.all()]
+        if not_voting:
+            doc["not_voting"] = not_voting
+            if vote.not_voting_reason:
+                doc["not_voting_reason"] = vote.not_voting_reason
+    if deliberation is not None:
+        prefecture = {
+            key: value
+            for key, value in (
+                ("sent_on", deliberation.prefecture_sent_on),
+                ("received_on", deliberation.prefecture_received_on),
+            )
+            if value
+        }
+        if deliberation.prefecture_identifier:
+            prefecture["identifier"] = deliberation.prefecture_identifier
+        if prefecture:
+            doc["prefecture"] = {
+                k: v.isoformat() if isinstance(v, dt.date) else v for k, v in prefecture.items()
+            }
+        if deliberation.published_on:
+            doc["published_on"] = deliberation.published_on.isoformat()
+    if item.is_voted:
+        doc["computed"] = _item_computed(item, vote, roll)
+    return doc
+
+
+def _item_computed(item: AgendaItem, vote: Vote | None, roll: Any) -> dict[str, Any]:
+    if vote is not None:
+        return {
+            "present": vote.present,
+            "represented": vote.represented,
+            "not_voting": vote.withheld,
+            "voters": vote.voters,
+            "for": vote.votes_for,
+            "against": vote.votes_against,
+            "abstain": vote.abstentions,
+            "blank": vote.blank,
+            "expressed": vote.expressed,
+            "quorum_met": True,
+            "result": vote.result,
+        }
+    figures = item_figures(item, roll)
+    return {
+        "present": figures.present,
+        "represented": figures.represented,
+        "not_voting": figures.withheld,
+        "voters": figures.voters,
+        "for": 0,
+        "against": 0,
+        "abstain": 0,
+        "blank": 0,
+        "expressed": 0,
+        "quorum_met": figures.quorum.met,
+        "result": "not_voted",
+    }

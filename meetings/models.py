@@ -1,0 +1,323 @@
+"""Sessions, their roll call, proxies, ordre du jour and procès-verbal."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from members.models import Body, Mandate
+
+
+class Session(models.Model):
+    """A séance of a body's assembly."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", "Ordinaire"
+        EXTRAORDINARY = "extraordinary", "Extraordinaire"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Programmée"
+        CONVENED = "convened", "Convoquée"
+        HELD = "held", "Tenue"
+        CLOSED = "closed", "Close"
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="sessions")
+    date = models.DateField("date")
+    start_time = models.TimeField("heure d'ouverture", null=True, blank=True)
+    end_time = models.TimeField("heure de clôture", null=True, blank=True)
+    place = models.CharField("lieu", max_length=300, blank=True)
+    kind = models.CharField("nature", max_length=15, choices=Kind.choices, default=Kind.ORDINARY)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PLANNED)
+    convened_on = models.DateField("date de convocation", null=True, blank=True)
+    convocation_sent_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    president = models.ForeignKey(
+        Mandate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="presided_sessions",
+        verbose_name="président de séance",
+    )
+    secretary = models.ForeignKey(
+        Mandate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="secretary_sessions",
+        verbose_name="secrétaire de séance",
+    )
+    reconvenes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reconvened_by",
+        verbose_name="reconvoquée après la séance",
+        help_text="Séance sans quorum dont celle-ci reprend les points (CGCT L2121-17).",
+    )
+    preamble = models.TextField("préambule", blank=True)
+
+    class Meta:
+        verbose_name = "séance"
+        verbose_name_plural = "séances"
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "date"], name="session_unique_body_date"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gte=F("start_time")),
+                name="session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(convened_on__isnull=True) | Q(convened_on__lte=F("date")),
+                name="session_convened_before",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reconvenes=F("id")), name="session_not_reconvening_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.short_name} — séance du {self.date:%d/%m/%Y}"
+
+
+class AgendaItem(models.Model):
+    """An item of the ordre du jour."""
+
+    class Kind(models.TextChoices):
+        PV_ADOPTION = "pv_adoption", "Adoption du procès-verbal"
+        INFORMATION = "information", "Information"
+        DELIBERATION = "deliberation", "Délibération"
+        QUESTIONS = "questions_diverses", "Questions diverses"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField("rang")
+    kind = models.CharField("nature", max_length=20, choices=Kind.choices)
+    title = models.CharField("intitulé", max_length=400)
+    rapporteur = models.ForeignKey(
+        Mandate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_items",
+        verbose_name="rapporteur",
+    )
+    debate_summary = models.TextField("compte rendu des débats", blank=True)
+    carried_over = models.BooleanField(
+        "reporté d'une séance sans quorum",
+        default=False,
+        help_text="Point reporté : délibère sans condition de quorum (CGCT L2121-17).",
+    )
+    adopts_pv = models.ForeignKey(
+        "ProcesVerbal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_by_items",
+        verbose_name="procès-verbal adopté",
+    )
+
+    class Meta:
+        verbose_name = "point de l'ordre du jour"
+        verbose_name_plural = "points de l'ordre du jour"
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "position"],
+                name="item_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="item_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+    @property
+    def is_voted(self) -> bool:
+        return self.kind in {self.Kind.PV_ADOPTION, self.Kind.DELIBERATION}
+
+
+class Attendance(models.Model):
+    """A mandate's attendance at a session (présent, excusé, absent)."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Présent"
+        EXCUSED = "excused", "Excusé"
+        ABSENT = "absent", "Absent"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(
+        "présence", max_length=10, choices=Status.choices, default=Status.ABSENT
+    )
+    seated = models.BooleanField(
+        "suppléant siégeant", default=False, help_text="Le suppléant vote pour un titulaire absent."
+    )
+    replaces = models.ForeignKey(
+        Mandate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_in",
+        verbose_name="siège pour",
+    )
+    arrived_at = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arrivals",
+        verbose_name="arrivé au point",
+    )
+    left_at = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="departures",
+        verbose_name="parti avant le point",
+    )
+
+    class Meta:
+        verbose_name = "présence"
+        verbose_name_plural = "présences"
+        ordering = ["session", "mandate__role", "mandate__person__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "mandate"], name="attendance_one_per_mandate"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "replaces"],
+                condition=Q(replaces__isnull=False),
+                name="attendance_one_substitute_per_titulaire",
+            ),
+            models.CheckConstraint(
+                condition=~Q(replaces=F("mandate")), name="attendance_not_replacing_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(seated=False) | Q(status="present"),
+                name="attendance_seated_is_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | Q(seated=True),
+                name="attendance_replaces_only_when_seated",
+            ),
+            models.CheckConstraint(
+                condition=(Q(arrived_at__isnull=True) & Q(left_at__isnull=True))
+                | Q(status="present"),
+                name="attendance_moves_only_when_present",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mandate.person.full_name} — {self.get_status_display()}"
+
+
+class Proxy(models.Model):
+    """A proxy (pouvoir) given by an absent member to a present one."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="proxies")
+    giver = models.ForeignKey(
+        Mandate, on_delete=models.PROTECT, related_name="proxies_given", verbose_name="mandant"
+    )
+    holder = models.ForeignKey(
+        Mandate, on_delete=models.PROTECT, related_name="proxies_held", verbose_name="mandataire"
+    )
+    received_on = models.DateField("reçu le", null=True, blank=True)
+    from_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proxies_from",
+        verbose_name="à partir du point",
+        help_text="Pour un membre qui quitte la séance en cours.",
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name="même pouvoir que pour la séance",
+        help_text="Un pouvoir vaut au plus trois séances consécutives (CGCT L2121-20).",
+    )
+    illness = models.BooleanField("maladie dûment constatée", default=False)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pouvoir"
+        verbose_name_plural = "pouvoirs"
+        ordering = ["session", "giver__person__last_name"]
+        constraints = [
+            # CGCT L2121-20: a member gives one proxy per session, never to himself.
+            models.UniqueConstraint(
+                fields=["session", "giver"],
+                condition=Q(revoked_at__isnull=True),
+                name="proxy_one_active_per_giver",
+            ),
+            models.CheckConstraint(condition=~Q(giver=F("holder")), name="proxy_not_to_self"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.giver.person.full_name} ayant donné procuration à "
+            f"{self.holder.person.full_name}"
+        )
+
+    @property
+    def consecutive_sessions(self) -> int:
+        count, current = 1, self.carried_from
+        while current is not None and count <= 10:
+            count, current = count + 1, current.carried_from
+        return count
+
+
+class ProcesVerbal(models.Model):
+    """The procès-verbal (minutes) of a session (CGCT L2121-15)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Projet"
+        SIGNED = "signed", "Signé"
+        ADOPTED = "adopted", "Adopté"
+        PUBLISHED = "published", "Publié"
+
+    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="pv")
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    preamble = models.TextField("préambule", blank=True)
+    closing_text = models.TextField("clôture", blank=True)
+    version = models.PositiveIntegerField("version", default=1)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifié par",
+    )
+    signed_at = models.DateTimeField("signé le", null=True, blank=True)
+    frozen_facts = models.JSONField("faits figés à la signature", null=True, blank=True)
+    deposited_on = models.DateField("déposé en préfecture le", null=True, blank=True)
+    published_on = models.DateField("publié le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "procès-verbal"
+        verbose_name_plural = "procès-verbaux"
+        ordering = ["-session__date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(signed_at__isnull=False),
+                name="pv_signed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True) | ~Q(status="draft"),
+                name="pv_published_after_signature",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Procès-verbal de la séance du {self.session.date:%d/%m/%Y}"

@@ -1,0 +1,221 @@
+"""Bodies, member collectivities, persons and their mandates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Body(models.Model):
+    """A deliberative assembly (e.g. the Comité syndical of the PMA) and its rules."""
+
+    class QuorumFraction(models.TextChoices):
+        HALF = "1/2", "Plus de la moitié des membres en exercice"
+        THIRD = "1/3", "Au moins un tiers des membres en exercice"
+
+    name = models.CharField("nom", max_length=200)
+    short_name = models.CharField(
+        "sigle",
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Lettres, chiffres et tirets seulement.")],
+    )
+    assembly_name = models.CharField("assemblée", max_length=120, default="Comité syndical")
+    legal_form = models.CharField("forme juridique", max_length=120, blank=True)
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$", "9 chiffres.")]
+    )
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[RegexValidator(r"^\d{14}$", "14 chiffres.")]
+    )
+    department_code = models.CharField(
+        "département",
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2,3}[AB]?$", "Code département, ex. 062.")],
+    )
+    seat_city = models.CharField("ville du siège", max_length=120, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    administrative_court = models.CharField(
+        "tribunal administratif", max_length=120, blank=True, help_text="Ex. : Lille"
+    )
+    president_title = models.CharField(
+        "titre du président", max_length=120, default="président du Syndicat Mixte"
+    )
+    # Rules (statutes): DESIGN §3.
+    quorum_fraction = models.CharField(
+        "quorum", max_length=3, choices=QuorumFraction.choices, default=QuorumFraction.HALF
+    )
+    quorum_counts_proxies = models.BooleanField(
+        "les pouvoirs comptent pour le quorum", default=True
+    )
+    max_proxies_per_holder = models.PositiveSmallIntegerField(
+        "pouvoirs par mandataire", default=1, validators=[MinValueValidator(1)]
+    )
+    substitutes_sit = models.BooleanField("les suppléants siègent", default=True)
+    numbering_pattern = models.CharField(
+        "modèle de numérotation",
+        max_length=60,
+        default="{year}/{short}{seq:05d}",
+        help_text="{year}, {short} et {seq:05d} ; ex. 2023/PMA00192.",
+    )
+    last_deliberation_sequence = models.PositiveIntegerField(
+        "dernier numéro d'ordre attribué", default=0
+    )
+    convocation_delay_days = models.PositiveSmallIntegerField(
+        "délai de convocation (jours francs)", default=5
+    )
+    statutes_reference = models.CharField("statuts", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "assemblée"
+        verbose_name_plural = "assemblées"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_proxies_per_holder__gte=1), name="body_max_proxies_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(numbering_pattern__contains="{seq"), name="body_numbering_has_seq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assembly_name} — {self.name}"
+
+
+class MemberEntity(models.Model):
+    """A member collectivity of the body (CALL, CABBALR, CAHC, Département…)."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="entities")
+    name = models.CharField("nom", max_length=200)
+    short_name = models.CharField("sigle", max_length=40)
+    seats = models.PositiveSmallIntegerField("sièges de titulaires", default=1)
+
+    class Meta:
+        verbose_name = "membre adhérent"
+        verbose_name_plural = "membres adhérents"
+        ordering = ["body", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "short_name"], name="entity_unique_short_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Person(models.Model):
+    """An elected person who holds or held a mandate."""
+
+    class Civility(models.TextChoices):
+        MR = "M.", "M."
+        MRS = "Mme", "Mme"
+
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name="compte",
+    )
+
+    class Meta:
+        verbose_name = "élu"
+        verbose_name_plural = "élus"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def title(self) -> str:
+        """« Monsieur » or « Madame »."""
+        return "Madame" if self.civility == self.Civility.MRS else "Monsieur"
+
+
+class Mandate(models.Model):
+    """A person's seat in a body for a member entity, as titulaire or suppléant."""
+
+    class Role(models.TextChoices):
+        TITULAIRE = "titulaire", "Titulaire"
+        SUPPLEANT = "suppleant", "Suppléant"
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="mandates")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mandates")
+    entity = models.ForeignKey(
+        MemberEntity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mandates",
+        verbose_name="membre adhérent",
+    )
+    role = models.CharField("qualité", max_length=10, choices=Role.choices)
+    office = models.CharField(
+        "fonction", max_length=120, blank=True, help_text="Président, Vice-président…"
+    )
+    start_date = models.DateField("début", default=dt.date(2020, 7, 1))
+    end_date = models.DateField("fin", null=True, blank=True)
+    external_id = models.SlugField(
+        "identifiant d'échange",
+        max_length=60,
+        help_text="Identifiant stable dans les fichiers d'échange de séance.",
+    )
+    note = models.CharField("note", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "mandat"
+        verbose_name_plural = "mandats"
+        ordering = ["body", "role", "person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "external_id"], name="mandate_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="mandate_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.full_name} ({self.get_role_display().lower()})"
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class BodyAccess(models.Model):
+    """A user account's access to one body (an élu never sees another body's drafts)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="body_accesses"
+    )
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="accesses")
+
+    class Meta:
+        verbose_name = "accès à une assemblée"
+        verbose_name_plural = "accès aux assemblées"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body"], name="bodyaccess_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.body.short_name}"
