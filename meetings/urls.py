@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from meetings import views, views_live, views_pv
+
+app_name = "meetings"
+
+urlpatterns = [
+    # Preparing a session (views.py).
+    path("", views.session_list, name="session_list"),
+    path("nouvelle/", views.session_create, name="session_create"),
+    path("<int:pk>/", views.session_detail, name="session_detail"),
+    path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
+    path("<int:pk>/ordre-du-jour/ajouter/", views.item_add, name="item_add"),
+    path("<int:pk>/ordre-du-jour/<int:item_pk>/modifier/", views.item_edit, name="item_edit"),
+    path("<int:pk>/ordre-du-jour/<int:item_pk>/deplacer/", views.item_move, name="item_move"),
+    path("<int:pk>/ordre-du-jour/<int:item_pk>/retirer/", views.item_remove, name="item_remove"),
+    path("<int:pk>/convocation/", views.convocation, name="convocation"),
+    # Holding the session: roll call, quorum, votes (views_live.py).
+    path("<int:pk>/seance/", views_live.live, name="live"),
+    path("<int:pk>/seance/quorum/", views_live.quorum_panel, name="quorum_panel"),
+    path(
+        "<int:pk>/seance/presence/<int:mandate_pk>/",
+        views_live.attendance_update,
+        name="attendance_update",
+    ),
+    path("<int:pk>/seance/pouvoirs/", views_live.proxy_add, name="proxy_add"),
+    path(
+        "<int:pk>/seance/pouvoirs/<int:proxy_pk>/revoquer/",
+        views_live.proxy_revoke,
+        name="proxy_revoke",
+    ),
+    path("<int:pk>/seance/mouvements/", views_live.presence_move, name="presence_move"),
+    path("<int:pk>/seance/points/<int:item_pk>/vote/", views_live.vote_entry, name="vote_entry"),
+    path(
+        "<int:pk>/seance/points/<int:item_pk>/vote/annuler/",
+        views_live.vote_undo,
+        name="vote_undo",
+    ),
+    # Drafting the procès-verbal (views_pv.py).
+    path("<int:pk>/pv/", views_pv.pv_edit, name="pv_edit"),
+    path("<int:pk>/pv/apercu/", views_pv.pv_preview, name="pv_preview"),
+]

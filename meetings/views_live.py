@@ -1,0 +1,282 @@
+"""The live session screen: roll call, proxies, arrivals and departures, votes.
+
+Every action posts a small form; with htmx the whole panel (roll, quorum counter, items)
+comes back in place, without it the page reloads. A refusal re-renders the panel with
+the bound form, so what was typed stays, and says why in French.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from deliberations.majority import Tally
+from deliberations.models import Vote
+from deliberations.services import vote_cancel, vote_record
+from meetings import live as screen
+from meetings import services
+from meetings.forms_live import AttendanceForm, PresenceMoveForm, ProxyForm, VoteForm
+from meetings.models import AgendaItem, Attendance, Proxy, Session
+from meetings.services import attendance_set, presence_change, proxy_grant
+from members.models import Mandate
+from pma_governance.access import can_edit, get_session_for_user
+
+
+def _proxy_form(state: screen.LiveState, data: Any = None) -> ProxyForm:
+    givers = [
+        row.mandate
+        for row in state.rows
+        if row.is_titulaire and not row.present_now and row.gave is None
+    ]
+    giver_id = None
+    if data is not None and str(data.get("giver", "")).isdigit():
+        giver_id = int(data["giver"])
+    elif givers:
+        giver_id = givers[0].pk
+    holders = state.holder_choices(giver_id) if giver_id else []
+    return ProxyForm(
+        data,
+        givers=givers,
+        holders=holders,
+        all_mandates=list(state.mandates.values()),
+        initial={"giver": giver_id} if giver_id else None,
+    )
+
+
+def _vote_form(state: screen.LiveState, item: AgendaItem, data: Any = None) -> VoteForm:
+    count = state.roll.count(item.position)
+    voters = [state.mandates[int(i)] for i in count.present]
+    named = [m for m, _ in state.voters_for_roll_call(item)]
+    return VoteForm(data, voters=voters, named=named, prefix=f"item{item.pk}")
+
+
+def _render(
+    request: HttpRequest,
+    session: Session,
+    *,
+    status: int = 200,
+    proxy_form: ProxyForm | None = None,
+    vote_forms: dict[int, VoteForm] | None = None,
+    move_form: PresenceMoveForm | None = None,
+    errors: list[str] | None = None,
+    focus: str = "",
+) -> HttpResponse:
+    state = screen.live_state(session)
+    forms_by_item = {
+        row.item.pk: (vote_forms or {}).get(row.item.pk) or _vote_form(state, row.item)
+        for row in state.items
+        if row.item.is_voted and row.vote is None
+    }
+    voted_items = [row.item for row in state.items]
+    move = move_form or PresenceMoveForm(
+        mandates=[r.mandate for r in state.rows], items=voted_items
+    )
+    ctx = screen.context(
+        state,
+        proxy_form=proxy_form or _proxy_form(state),
+        vote_forms=forms_by_item,
+        move_form=move,
+        errors=errors or [],
+        editable=can_edit(request.user),
+        focus=focus,
+        ballots=Vote.Ballot,
+        statuses=Attendance.Status.choices,
+    )
+    template = "meetings/live/_panel.html" if request.htmx else "meetings/live/live.html"  # type: ignore[attr-defined]
+    response = render(request, template, ctx, status=status)
+    return response
+
+
+def _done(request: HttpRequest, session: Session, message: str, focus: str = "") -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        response = _render(request, session, focus=focus)
+        response["HX-Trigger"] = "rollChanged"
+        return response
+    messages.success(request, message)
+    return redirect("meetings:live", pk=session.pk)
+
+
+def _refused(
+    request: HttpRequest, session: Session, exc: ValidationError, **forms: Any
+) -> HttpResponse:
+    # 200 with the errors in place: htmx swaps the panel, the typed values stay.
+    return _render(request, session, errors=list(exc.messages), **forms)
+
+
+@require_GET
+def live(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk)
+    return _render(request, session)
+
+
+@require_GET
+def quorum_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk)
+    state = screen.live_state(session)
+    return render(request, "meetings/live/_quorum.html", screen.context(state))
+
+
+@require_POST
+def attendance_update(request: HttpRequest, pk: int, mandate_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    mandate = get_object_or_404(Mandate.objects.select_related("person"), pk=mandate_pk)
+    state = screen.live_state(session)
+    form = AttendanceForm(request.POST, absent_titulaires=state.absent_titulaires)
+    if not form.is_valid():
+        errors = [f"{mandate.person.full_name} : {e}" for e in form.errors.get("__all__", [])]
+        errors += [
+            f"{mandate.person.full_name} : {e}"
+            for field, errs in form.errors.items()
+            if field != "__all__"
+            for e in errs
+        ]
+        return _render(request, session, errors=errors, focus=f"m{mandate.pk}")
+    try:
+        attendance_set(
+            session=session,
+            mandate=mandate,
+            status=form.cleaned_data["status"],
+            seated=form.cleaned_data["seated"],
+            replaces=form.cleaned_data["replaces"],
+        )
+    except ValidationError as exc:
+        return _refused(request, session, exc, focus=f"m{mandate.pk}")
+    return _done(
+        request,
+        session,
+        f"{mandate.person.full_name} : {Attendance.Status(form.cleaned_data['status']).label}.",
+        focus=f"m{mandate.pk}",
+    )
+
+
+@require_POST
+def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    state = screen.live_state(session)
+    if request.POST.get("refresh"):
+        # The giver changed: offer that giver's legal holders, keep the rest as typed.
+        return _render(request, session, proxy_form=_proxy_form(state, request.POST), focus="proxy")
+    form = _proxy_form(state, request.POST)
+    if not form.is_valid():
+        return _render(request, session, proxy_form=form, focus="proxy")
+    data = form.cleaned_data
+    try:
+        proxy_grant(
+            session=session,
+            giver=data["giver"],
+            holder=data["holder"],
+            received_on=data["received_on"],
+            illness=data["illness"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render(request, session, proxy_form=form, focus="proxy")
+    return _done(
+        request,
+        session,
+        f"{data['giver'].person.full_name} ayant donné procuration à "
+        f"{data['holder'].person.full_name}.",
+        focus="proxy",
+    )
+
+
+@require_POST
+def proxy_revoke(request: HttpRequest, pk: int, proxy_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    proxy = get_object_or_404(Proxy, pk=proxy_pk, session=session)
+    services.proxy_revoke(proxy=proxy)
+    return _done(request, session, "Pouvoir révoqué.", focus="proxy")
+
+
+@require_POST
+def presence_move(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    state = screen.live_state(session)
+    form = PresenceMoveForm(
+        request.POST,
+        mandates=[r.mandate for r in state.rows],
+        items=[row.item for row in state.items],
+    )
+    if not form.is_valid():
+        return _render(request, session, move_form=form, focus="moves")
+    data = form.cleaned_data
+    attendance = Attendance.objects.filter(session=session, mandate=data["mandate"]).first()
+    arrived = attendance.arrived_at if attendance else None
+    left = attendance.left_at if attendance else None
+    if data["move"] == "arrived":
+        arrived = data["item"]
+    else:
+        left = data["item"]
+    try:
+        presence_change(session=session, mandate=data["mandate"], arrived_at=arrived, left_at=left)
+    except ValidationError as exc:
+        return _refused(request, session, exc, move_form=form)
+    verb = "arrive au" if data["move"] == "arrived" else "quitte la séance avant le"
+    return _done(
+        request,
+        session,
+        f"{data['mandate'].person.full_name} {verb} point {data['item'].position}.",
+        focus="moves",
+    )
+
+
+@require_POST
+def vote_entry(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("session"), pk=item_pk, session=session
+    )
+    state = screen.live_state(session)
+    form = _vote_form(state, item, request.POST)
+    if not form.is_valid():
+        return _render(request, session, vote_forms={item.pk: form}, focus=f"item{item.pk}")
+    data = form.cleaned_data
+    common: dict[str, Any] = {
+        "item": item,
+        "ballot": data["ballot"],
+        "not_voting": list(data["not_voting"]),
+        "president_vote": data["president_vote"] or None,
+    }
+    try:
+        if data["mode"] == "unanimous":
+            vote = vote_record(unanimous=True, **common)
+        elif data["mode"] == "roll_call":
+            vote = vote_record(roll_call=form.roll_call_choices(), **common)  # type: ignore[arg-type]
+        else:
+            vote = vote_record(
+                tally=Tally(
+                    for_=data["votes_for"],
+                    against=data["votes_against"],
+                    abstain=data["abstentions"],
+                    blank=data["blank"],
+                ),
+                **common,
+            )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render(request, session, vote_forms={item.pk: form}, focus=f"item{item.pk}")
+    if data["not_voting_reason"] and data["not_voting"]:
+        vote.not_voting_reason = data["not_voting_reason"]
+        vote.save(update_fields=["not_voting_reason"])
+    return _done(
+        request,
+        session,
+        f"Vote enregistré sur « {item.title} » : {vote.get_result_display().lower()}.",
+        focus=f"item{item.pk}",
+    )
+
+
+@require_POST
+def vote_undo(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    vote = get_object_or_404(Vote, item__pk=item_pk, item__session=session)
+    try:
+        vote_cancel(vote=vote)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    return _done(request, session, "Vote annulé : saisissez-le à nouveau.", focus=f"item{item_pk}")

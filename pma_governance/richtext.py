@@ -1,0 +1,26 @@
+"""Formatted text limited to what the documents can print, sanitised with nh3."""
+
+from __future__ import annotations
+
+import nh3
+
+# What the PDF templates know how to lay out; anything else is dropped on save.
+ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "h4", "br"}
+
+
+def sanitize(html: str) -> str:
+    """Keep only the allowed tags, without attributes; scripts and styles vanish."""
+    cleaned = nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={}, link_rel=None)
+    return cleaned.strip()
+
+
+def plain_to_html(text: str) -> str:
+    """Plain text typed with blank lines between paragraphs, as allowed HTML."""
+    import html
+
+    paragraphs = [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+        if p
+    )
