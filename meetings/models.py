@@ -56,7 +56,6 @@ class Session(models.Model):
         verbose_name="reconvoquée après la séance",
         help_text="Séance sans quorum dont celle-ci reprend les points (CGCT L2121-17).",
     )
-    preamble = models.TextField("préambule", blank=True)
 
     class Meta:
         verbose_name = "séance"

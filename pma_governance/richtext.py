@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 # What the PDF templates know how to lay out; anything else is dropped on save.
@@ -24,3 +26,19 @@ def plain_to_html(text: str) -> str:
         for p in paragraphs
         if p
     )
+
+
+_BLOCK = re.compile(r"<(p|ul|ol|h4)\b", re.IGNORECASE)
+
+
+def normalize(text: str) -> str:
+    """What the secretariat typed, as allowed HTML.
+
+    Text without paragraphs or lists (typed with blank lines between paragraphs, maybe
+    with a few bold words) is cut into paragraphs first; then everything is sanitised.
+    """
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not _BLOCK.search(text):
+        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+        text = "".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return sanitize(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 
 from pma_governance.envconf import (
@@ -14,6 +15,9 @@ from pma_governance.envconf import (
     env_secret,
     env_str,
 )
+
+# Lets typed generics such as forms.ModelChoiceField[Mandate] run, not only type-check.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PMA_VAR_DIR", str(BASE_DIR / "var")))

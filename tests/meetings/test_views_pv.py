@@ -1,0 +1,125 @@
+"""Drafting the procès-verbal: saving texts, the live preview and edit conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from meetings.models import AgendaItem, ProcesVerbal, Session
+from meetings.services import PvConflict, pv_texts, pv_update
+from members.models import BodyAccess
+from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(session: Session, role: str, **names: str) -> Client:
+    ensure_roles()
+    user = UserFactory(**names)
+    user.groups.add(Group.objects.get(name=role))
+    BodyAccess.objects.create(user=user, body=session.body)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _form_data(pv: ProcesVerbal, **changes: str) -> dict[str, str]:
+    data = {"version": str(pv.version), **pv_texts(pv)}
+    data.update(changes)
+    return data
+
+
+def test_secretariat_saves_debates_as_sanitised_paragraphs(seed_session: Session) -> None:
+    client = _client(seed_session, SECRETARIAT)
+    pv = seed_session.pv
+    item = AgendaItem.objects.get(session=seed_session, title="Actualités")
+    response = client.post(
+        reverse("meetings:pv_edit", args=[seed_session.pk]),
+        _form_data(
+            pv,
+            **{
+                f"debate_{item.pk}": "Monsieur le Président évoque l'actualité.\n\n"
+                "Il salue <strong>Gilles Huchette</strong>.<script>alert(1)</script>"
+            },
+        ),
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.debate_summary.startswith("<p>Monsieur le Président")
+    assert "<strong>Gilles Huchette</strong>" in item.debate_summary
+    assert "script" not in item.debate_summary
+    pv.refresh_from_db()
+    assert pv.version == 2
+
+
+def test_plain_text_becomes_paragraphs(seed_session: Session) -> None:
+    pv = seed_session.pv
+    pv_update(
+        pv=pv,
+        texts={"preamble": "Premier paragraphe.\n\nSecond paragraphe."},
+        expected_version=pv.version,
+    )
+    pv.refresh_from_db()
+    assert pv.preamble == "<p>Premier paragraphe.</p><p>Second paragraphe.</p>"
+
+
+def test_stale_version_raises_a_conflict_and_overwrites_nothing(seed_session: Session) -> None:
+    pv = seed_session.pv
+    opened = pv.version
+    pv_update(pv=pv, texts={"preamble": "Texte de Lucie."}, expected_version=opened)
+    with pytest.raises(PvConflict) as caught:
+        pv_update(pv=pv, texts={"preamble": "Texte de Marc."}, expected_version=opened)
+    assert caught.value.theirs["preamble"] == "<p>Texte de Lucie.</p>"
+    pv.refresh_from_db()
+    assert pv.preamble == "<p>Texte de Lucie.</p>"
+
+
+def test_conflict_screen_shows_both_texts_and_keeps_mine(seed_session: Session) -> None:
+    lucie = _client(seed_session, SECRETARIAT, first_name="Lucie", last_name="Martin")
+    marc = _client(seed_session, SECRETARIAT, first_name="Marc", last_name="Durand")
+    url = reverse("meetings:pv_edit", args=[seed_session.pk])
+    pv = seed_session.pv
+    opened = _form_data(pv)
+    assert lucie.post(url, opened | {"preamble": "Version de Lucie."}).status_code == 302
+    response = marc.post(url, opened | {"preamble": "Version de Marc."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="pv-conflict"' in html
+    assert "Lucie Martin" in html
+    assert "Version de Marc." in html  # my text, kept in the form and in the comparison
+    assert "&lt;p&gt;Version de Lucie.&lt;/p&gt;" in html  # theirs, shown as stored
+    pv.refresh_from_db()
+    assert pv.preamble == "<p>Version de Lucie.</p>"
+    # Saving again after seeing the conflict is a deliberate choice: it goes through.
+    again = marc.post(url, opened | {"preamble": "Version de Marc.", "version": str(pv.version)})
+    assert again.status_code == 302
+    pv.refresh_from_db()
+    assert pv.preamble == "<p>Version de Marc.</p>"
+
+
+def test_elected_member_cannot_edit_the_pv(seed_session: Session) -> None:
+    client = _client(seed_session, ELECTED)
+    url = reverse("meetings:pv_edit", args=[seed_session.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Enregistrer le procès-verbal" not in page.content.decode()
+    assert client.post(url, _form_data(seed_session.pv, preamble="x")).status_code == 403
+
+
+def test_preview_is_laid_out_like_the_pv_and_saves_nothing(seed_session: Session) -> None:
+    client = _client(seed_session, SECRETARIAT)
+    pv = seed_session.pv
+    response = client.post(
+        reverse("meetings:pv_preview", args=[seed_session.pk]),
+        _form_data(pv, preamble="Texte en cours de rédaction."),
+    )
+    html = response.content.decode()
+    assert "Texte en cours de rédaction." in html
+    assert "PROCÈS-VERBAL" in html
+    assert "ayant donné procuration à" in html
+    pv.refresh_from_db()
+    assert "Texte en cours de rédaction." not in pv.preamble
+    assert pv.version == 1
