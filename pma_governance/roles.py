@@ -22,7 +22,7 @@ def _perms(actions: tuple[str, ...]) -> list[Permission]:
     )
 
 
-def ensure_roles(**_: Any) -> dict[str, Group]:
+def ensure_roles(**kwargs: Any) -> dict[str, Group]:
     """Create or refresh the three groups; safe to run again."""
     groups: dict[str, Group] = {}
     plans = {
@@ -31,7 +31,7 @@ def ensure_roles(**_: Any) -> dict[str, Group]:
         ELECTED: ("view",),
     }
     for name, actions in plans.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(_perms(actions))
         groups[name] = group
     return groups

@@ -1,0 +1,143 @@
+"""Forms of the member register: they validate and convert; the services act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from members.models import Mandate, MemberEntity, Person
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as AAAA-MM-JJ."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={"invalid": "Saisissez une date valide (JJ/MM/AAAA)."},
+    )
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's GET form: date, member entity, history."""
+
+    date = _date("Membres en exercice le", required=False)
+    adherent = forms.ModelChoiceField(
+        label="Membre adhérent",
+        queryset=MemberEntity.objects.none(),
+        required=False,
+        empty_label="Tous les membres adhérents",
+    )
+    historique = forms.BooleanField(
+        label="Afficher aussi les mandats terminés et à venir", required=False
+    )
+
+    def __init__(self, *args: Any, entities: QuerySet[MemberEntity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["adherent"].queryset = entities  # type: ignore[attr-defined]
+
+
+class _MandateFields(forms.Form):
+    entity = forms.ModelChoiceField(
+        label="Membre adhérent",
+        queryset=MemberEntity.objects.none(),
+        required=False,
+        empty_label="— Aucun —",
+    )
+    role = forms.ChoiceField(label="Qualité", choices=Mandate.Role.choices)
+    office = forms.CharField(
+        label="Fonction",
+        max_length=120,
+        required=False,
+        help_text="Président, Vice-président… ; laisser vide pour un simple membre.",
+    )
+    start_date = _date("Début du mandat")
+    external_id = forms.SlugField(
+        label="Identifiant d'échange",
+        max_length=60,
+        required=False,
+        help_text="Laissé vide, il est formé à partir du nom (ex. : laversin).",
+        error_messages={
+            "invalid": "Lettres minuscules sans accents, chiffres et tirets seulement."
+        },
+    )
+
+    def __init__(self, *args: Any, entities: QuerySet[MemberEntity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entity"].queryset = entities  # type: ignore[attr-defined]
+
+
+class PersonForm(forms.Form):
+    """A person's identity and contact."""
+
+    civility = forms.ChoiceField(label="Civilité", choices=Person.Civility.choices)
+    first_name = forms.CharField(label="Prénom", max_length=100, required=False)
+    last_name = forms.CharField(label="Nom", max_length=100)
+    email = forms.EmailField(
+        label="Courriel",
+        required=False,
+        error_messages={"invalid": "Saisissez une adresse électronique valide."},
+    )
+    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+
+
+class PersonCreateForm(PersonForm, _MandateFields):
+    """A new person and their first mandate, in one form."""
+
+    field_order = [
+        "civility",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "entity",
+        "role",
+        "office",
+        "start_date",
+        "external_id",
+    ]
+
+
+class MandateForm(_MandateFields):
+    """A further mandate for an existing person."""
+
+    end_date = _date("Fin du mandat", required=False, help_text="Laisser vide s'il est en cours.")
+
+
+class MandateEndForm(forms.Form):
+    end_date = _date("Dernier jour du mandat")
+
+
+class MandatePromoteForm(forms.Form):
+    day = _date(
+        "Titulaire à compter du",
+        help_text="Le mandat de suppléant prend fin la veille.",
+    )
+    office = forms.CharField(
+        label="Fonction",
+        max_length=120,
+        required=False,
+        help_text="Président, Vice-président… ; laisser vide pour un simple membre.",
+    )
+
+
+class EntityForm(forms.Form):
+    name = forms.CharField(label="Nom", max_length=200)
+    short_name = forms.CharField(label="Sigle", max_length=40)
+    seats = forms.IntegerField(
+        label="Sièges de titulaires",
+        min_value=1,
+        max_value=999,
+        error_messages={"min_value": "Au moins un siège de titulaire."},
+    )
