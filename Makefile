@@ -1,0 +1,43 @@
+# PMA Governance — a newcomer needs two commands: `make run` and `make test`.
+# With no DATABASE_URL, both start the embedded PostgreSQL (var/pgdata).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# A recipe line starting with these exports the URL, and stops if devdb.py fails.
+WITH_DB = set -e; DATABASE_URL="$$($(BIN)/python scripts/devdb.py)"; export DATABASE_URL;
+WITH_TEST_DB = set -e; DATABASE_URL="$$($(BIN)/python scripts/devdb.py --test)"; export DATABASE_URL;
+
+.PHONY: install run test lint typecheck pytest demo stopdb clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# XStatic-Bootstrap ships only as an sdist whose setup.py imports pkg_resources.
+	$(BIN)/pip install --quiet "setuptools<81" wheel
+	$(BIN)/pip install --quiet --no-build-isolation "XStatic-Bootstrap>=5.3,<6"
+	$(BIN)/pip install --quiet --no-build-isolation -e ".[dev]"
+	touch $(STAMP)
+
+run: install
+	@$(WITH_DB) $(BIN)/python scripts/run_dev.py
+
+test: install
+	@$(BIN)/python scripts/check_browser.py
+	@$(WITH_TEST_DB) \
+	echo "pytest (DATABASE_URL=$$DATABASE_URL)"; $(BIN)/pytest; \
+	echo "ruff check ."; $(BIN)/ruff check .; \
+	echo "ruff format --check ."; $(BIN)/ruff format --check .; \
+	echo "mypy ."; $(BIN)/mypy .
+
+demo: install
+	@$(WITH_DB) $(BIN)/python manage.py migrate --noinput; $(BIN)/python manage.py load_demo
+
+stopdb: install
+	$(BIN)/python scripts/devdb.py stop
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache .mypy_cache .ruff_cache

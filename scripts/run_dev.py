@@ -1,0 +1,91 @@
+"""`make run`: migrate, load the demo once, then serve on http://127.0.0.1:8000.
+
+`make run` calls this with DATABASE_URL set (by default, the embedded PostgreSQL that
+scripts/devdb.py starts). Each step is cheap when already done, so it runs every time:
+`load_demo --if-empty` loads nothing when the demo is there, and the demo signing
+certificate is only made when its file is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDRESS = "127.0.0.1:8000"
+DEMO_PASSWORD = "demo-pma-2023"
+DEMO_ACCOUNTS = (
+    ("secretariat", "secrétariat des assemblées : séances, présences, votes, PV"),
+    ("admin", "président / DGS : signe, transmet, publie"),
+    ("elu", "élu : consulte convocations, PV et délibérations"),
+)
+
+
+def prepare() -> list[str]:
+    """Bring the database and files up to date; return extra `runserver` arguments."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command, get_commands
+    from django.db import connections
+
+    commands = get_commands()
+    call_command("migrate", interactive=False)
+    if "load_demo" in commands:
+        call_command("load_demo", "--if-empty")
+    else:
+        print("Attention : la commande load_demo n'existe pas encore, démo non chargée.")
+    # The demo's PAdES certificate, in DEBUG only: otherwise SIGNING_PKCS12_PATH names the
+    # body's real certificate, which a demo one must never replace.
+    if (
+        settings.DEBUG
+        and "make_demo_certificate" in commands
+        and not Path(settings.SIGNING_PKCS12_PATH).exists()
+    ):
+        call_command("make_demo_certificate")
+    extra = []
+    if not settings.DEBUG:
+        # runserver serves static files itself only in DEBUG.
+        call_command("collectstatic", interactive=False, verbosity=0)
+        extra.append("--insecure")
+    connections.close_all()
+    return extra
+
+
+def print_accounts() -> None:
+    width = max(len(login) for login, _ in DEMO_ACCOUNTS)
+    logins = ", ".join(login for login, _ in DEMO_ACCOUNTS)
+    print()
+    print(f"Comptes de démonstration : {logins} (mot de passe : {DEMO_PASSWORD})")
+    for login, role in DEMO_ACCOUNTS:
+        print(f"  {login:<{width}}  {role}")
+    print(f"PMA Governance : http://{ADDRESS}/  (Ctrl+C pour arrêter)")
+    print(flush=True)
+
+
+def main() -> int:
+    if not os.environ.get("DATABASE_URL"):
+        print(
+            "DATABASE_URL n'est pas défini : lancez `make run` / "
+            "DATABASE_URL is not set: use `make run`",
+            file=sys.stderr,
+        )
+        return 1
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pma_governance.settings")
+    extra = prepare()
+    print_accounts()
+    # Hand over to manage.py: runserver's autoreloader re-executes its own command line,
+    # which must not be this script (it would migrate again on every reload).
+    argv = [sys.executable, str(ROOT / "manage.py"), "runserver", ADDRESS, *extra]
+    if os.name == "posix":
+        os.execv(sys.executable, argv)
+    return subprocess.call(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
