@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from deliberations.majority import Ballot, Choice, Tally, VoteError, decide, tally_from_roll_call
-from deliberations.models import Deliberation, NamedVote, Vote
+from deliberations.models import Deliberation, NamedVote, VisaTemplate, Vote
 from deliberations.numbering import format_number, next_sequence, parse_number
 from meetings.facts import item_figures, member_key, session_roll
 from meetings.models import AgendaItem, Session
@@ -203,3 +203,150 @@ def vote_cancel(*, vote: Vote) -> None:
         deliberation.status = Deliberation.Status.VOTED  # keeps its number: numbering is gapless
         deliberation.save(update_fields=["status"])
     vote.delete()
+
+
+def _ensure_draft(deliberation: Deliberation) -> None:
+    if deliberation.status != Deliberation.Status.DRAFT:
+        # DESIGN §4.6: a voted act never changes; a correction is a new act.
+        raise ValidationError(
+            f"La délibération n° {deliberation.number} est "
+            f"« {deliberation.get_status_display().lower()} » : elle ne peut plus être "
+            "modifiée. Une correction passe par une nouvelle délibération."
+        )
+
+
+def _ensure_item_free(item: AgendaItem, body: Body, deliberation: Deliberation | None) -> None:
+    """An item may carry this projet: same body, a deliberation item, not voted, no other."""
+    if item.session.body_id != body.pk:
+        raise ValidationError("Ce point de l'ordre du jour appartient à une autre assemblée.")
+    if item.kind != AgendaItem.Kind.DELIBERATION:
+        raise ValidationError(
+            f"Le point « {item.title} » n'est pas un point « Délibération » : "
+            "il ne peut porter de projet de délibération."
+        )
+    if hasattr(item, "vote"):
+        raise ValidationError(f"Le point « {item.title} » a déjà été voté.")
+    other = Deliberation.objects.filter(item=item)
+    if deliberation is not None:
+        other = other.exclude(pk=deliberation.pk)
+    if other.exists():
+        raise ValidationError(
+            f"Le point « {item.title} » porte déjà un autre projet de délibération."
+        )
+
+
+@transaction.atomic
+def deliberation_update(
+    *,
+    deliberation: Deliberation,
+    title: str,
+    matiere: str,
+    dispositif: str,
+    nature: str = "1",
+    visas: Sequence[str] = (),
+    considerants: str = "",
+    item: AgendaItem | None = None,
+    budget_year: int | None = None,
+) -> Deliberation:
+    """Change a projet de délibération; refused once it has been voted."""
+    from pma_governance.richtext import sanitize
+
+    # Lock the row: a vote closing now must not be followed by a draft edit.
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    _ensure_draft(deliberation)
+    if item is not None:
+        item = AgendaItem.objects.select_related("session").get(pk=item.pk)
+        _ensure_item_free(item, deliberation.body, deliberation)
+    deliberation.title = title
+    deliberation.matiere = matiere
+    deliberation.nature = nature
+    deliberation.visas = [v for v in visas if v.strip()]
+    deliberation.considerants = sanitize(considerants)
+    deliberation.dispositif = dispositif
+    deliberation.item = item
+    deliberation.budget_year = budget_year
+    deliberation.full_clean()
+    deliberation.save()
+    return deliberation
+
+
+@transaction.atomic
+def deliberation_delete(*, deliberation: Deliberation) -> None:
+    """Delete a projet never voted (a voted act is kept, numbered, forever)."""
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    _ensure_draft(deliberation)
+    if deliberation.number:
+        raise ValidationError(
+            f"La délibération n° {deliberation.number} est numérotée : elle ne peut être "
+            "supprimée (la numérotation est continue)."
+        )
+    deliberation.delete()
+
+
+@transaction.atomic
+def deliberation_link(
+    *, item: AgendaItem, deliberation: Deliberation | None
+) -> Deliberation | None:
+    """Make `deliberation` the projet of `item` (None: the item keeps no projet)."""
+    item = AgendaItem.objects.select_related("session").get(pk=item.pk)
+    current = Deliberation.objects.select_for_update().filter(item=item).first()
+    if current is not None and deliberation is not None and current.pk == deliberation.pk:
+        return current
+    if current is not None:
+        _ensure_draft(current)
+        current.item = None
+        current.save(update_fields=["item"])
+    if deliberation is None:
+        return None
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    _ensure_draft(deliberation)
+    _ensure_item_free(item, deliberation.body, deliberation)
+    deliberation.item = item
+    deliberation.full_clean()
+    deliberation.save(update_fields=["item"])
+    return deliberation
+
+
+def visa_text(text: str) -> str:
+    """A visa as stored: without the leading « VU » nor the final semicolon."""
+    text = " ".join(text.split())
+    for prefix in ("VU ", "Vu ", "vu "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    return text.rstrip(" ;,.").strip()
+
+
+@transaction.atomic
+def visa_template_create(*, body: Body, text: str, position: int | None = None) -> VisaTemplate:
+    """Add a visa to the body's library (at the end unless a position is given)."""
+    from django.db.models import Max
+
+    text = visa_text(text)
+    if VisaTemplate.objects.filter(body=body, text=text).exists():
+        raise ValidationError("Ce visa figure déjà dans la bibliothèque de l'assemblée.")
+    if position is None:
+        last = VisaTemplate.objects.filter(body=body).aggregate(m=Max("position"))["m"]
+        position = 0 if last is None else last + 1
+    visa = VisaTemplate(body=body, text=text, position=position)
+    visa.full_clean()
+    visa.save()
+    return visa
+
+
+@transaction.atomic
+def visa_template_update(*, visa: VisaTemplate, text: str, position: int) -> VisaTemplate:
+    """Change a visa of the library; deliberations already drafted keep their own copy."""
+    text = visa_text(text)
+    if VisaTemplate.objects.filter(body_id=visa.body_id, text=text).exclude(pk=visa.pk).exists():
+        raise ValidationError("Ce visa figure déjà dans la bibliothèque de l'assemblée.")
+    visa.text = text
+    visa.position = position
+    visa.full_clean()
+    visa.save()
+    return visa
+
+
+@transaction.atomic
+def visa_template_delete(*, visa: VisaTemplate) -> None:
+    """Remove a visa from the library; deliberations keep the visas they quote."""
+    visa.delete()

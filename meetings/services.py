@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
-from meetings.facts import SessionRoll, member_key, session_roll
+from meetings.facts import SessionRoll, member_key, quorum_failed, session_roll
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
 from meetings.proxies import ProxyRules, check_proxies
 from meetings.quorum import reconvened_delay_ok
 from meetings.roll import RuleProblem
 from meetings.substitutes import check_substitutes
-from members.models import Body, Mandate
+from members.models import Body, Mandate, Person
 
 
 def _problems_error(problems: list[RuleProblem]) -> ValidationError:
@@ -73,6 +74,12 @@ def session_create(
         raise ValidationError(
             "Une séance reconvoquée faute de quorum doit se tenir au moins trois jours "
             f"après la séance du {reconvenes.date:%d/%m/%Y}."
+        )
+    if reconvenes is not None and not quorum_failed(reconvenes):
+        # CGCT L2121-17: only a session that lacked its quorum deliberates again without one.
+        raise ValidationError(
+            f"La séance du {reconvenes.date:%d/%m/%Y} a réuni son quorum : elle ne peut être "
+            "reconvoquée sans condition de quorum."
         )
     session = Session(
         body=body,
@@ -210,7 +217,8 @@ def presence_change(
             raise ValidationError(f"Le point « {item.title} » n'est pas de cette séance.")
     if arrived_at and left_at and left_at.position <= arrived_at.position:
         raise ValidationError(
-            f"{mandate.person.full_name} ne peut partir avant le point où il est arrivé."
+            f"{mandate.person.full_name} ne peut quitter la séance avant le point de son "
+            f"arrivée (« {arrived_at.title} »)."
         )
     attendance, _ = Attendance.objects.get_or_create(session=session, mandate=mandate)
     attendance.status = Attendance.Status.PRESENT
@@ -237,7 +245,10 @@ def proxy_grant(
     _ensure_mandate_of_body(session, giver, "mandant")
     _ensure_mandate_of_body(session, holder, "mandataire")
     if giver.pk == holder.pk:
-        raise ValidationError(f"{giver.person.full_name} ne peut se donner procuration à lui-même.")
+        oneself = "elle-même" if giver.person.civility == Person.Civility.MRS else "lui-même"
+        raise ValidationError(
+            f"{giver.person.full_name} ne peut se donner procuration à {oneself} (CGCT L2121-20)."
+        )
     existing = Proxy.objects.filter(session=session, giver=giver, revoked_at__isnull=True)
     if existing.exists():
         raise ValidationError(
@@ -287,3 +298,159 @@ def legal_holder_ids(session: Session, giver: Mandate) -> list[int]:
             roll.entries, roll.proxies, member_key(giver), proxy_rules(session.body)
         )
     ]
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    date: dt.date,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    place: str = "",
+    kind: str = Session.Kind.ORDINARY,
+    president: Mandate | None = None,
+    secretary: Mandate | None = None,
+    reconvenes: Session | None = None,
+) -> Session:
+    """Change a session's date, times, place, kind, president, secretary or origin."""
+    session = _lock_session(session)
+    if session.facts_frozen_at is not None or session.status == Session.Status.CLOSED:
+        # DESIGN §4.6: the facts stated by a signed act never change.
+        raise ValidationError(
+            f"La séance du {session.date:%d/%m/%Y} est close ou un de ses actes est signé : "
+            "elle ne peut plus être modifiée."
+        )
+    if date != session.date and session.status == Session.Status.HELD:
+        raise ValidationError(
+            f"La séance du {session.date:%d/%m/%Y} s'est tenue : sa date ne peut plus changer."
+        )
+    if date != session.date and Session.objects.filter(body_id=session.body_id, date=date).exists():
+        raise ValidationError(f"Une séance existe déjà le {date:%d/%m/%Y} pour cette assemblée.")
+    if session.convened_on is not None and date < session.convened_on:
+        raise ValidationError(
+            f"La convocation a été envoyée le {session.convened_on:%d/%m/%Y} : la séance ne "
+            "peut être fixée avant cette date."
+        )
+    if reconvenes is not None:
+        if reconvenes.body_id != session.body_id or reconvenes.pk == session.pk:
+            raise ValidationError("La séance d'origine doit être une autre séance de l'assemblée.")
+        if not reconvened_delay_ok(reconvenes.date, date):
+            # CGCT L2121-17: reconvened at least three days after the failed session.
+            raise ValidationError(
+                "Une séance reconvoquée faute de quorum doit se tenir au moins trois jours "
+                f"après la séance du {reconvenes.date:%d/%m/%Y}."
+            )
+        if reconvenes.pk != session.reconvenes_id and not quorum_failed(reconvenes):
+            raise ValidationError(
+                f"La séance du {reconvenes.date:%d/%m/%Y} a réuni son quorum : elle ne peut être "
+                "reconvoquée sans condition de quorum."
+            )
+    session.date = date
+    for mandate, label in ((president, "président de séance"), (secretary, "secrétaire de séance")):
+        if mandate is not None:
+            _ensure_mandate_of_body(session, mandate, label)
+    session.start_time = start_time
+    session.end_time = end_time
+    session.place = place
+    session.kind = kind
+    session.president = president
+    session.secretary = secretary
+    session.reconvenes = reconvenes
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    item: AgendaItem,
+    kind: str,
+    title: str,
+    rapporteur: Mandate | None = None,
+    adopts_pv: ProcesVerbal | None = None,
+) -> AgendaItem:
+    """Change an item's nature, title, rapporteur or the PV it adopts (not once voted)."""
+    session = _lock_session(item.session)
+    item = AgendaItem.objects.select_related("deliberation", "vote").get(pk=item.pk)
+    if session.facts_frozen_at is not None:
+        raise ValidationError(
+            "Un acte de cette séance est signé : son ordre du jour est figé "
+            "(une correction passe par un erratum)."
+        )
+    if hasattr(item, "vote"):
+        raise ValidationError(
+            f"Le point « {item.title} » a déjà été voté : il ne peut plus être modifié."
+        )
+    if kind != AgendaItem.Kind.DELIBERATION and hasattr(item, "deliberation"):
+        raise ValidationError(
+            f"Un projet de délibération est rattaché au point « {item.title} » : "
+            "détachez-le avant de changer la nature du point."
+        )
+    if rapporteur is not None:
+        _ensure_mandate_of_body(session, rapporteur, "rapporteur")
+    if adopts_pv is not None and (
+        adopts_pv.session.body_id != session.body_id or adopts_pv.session.date >= session.date
+    ):
+        raise ValidationError(
+            "Le procès-verbal adopté doit être celui d'une séance antérieure de l'assemblée."
+        )
+    item.kind = kind
+    item.title = title
+    item.rapporteur = rapporteur
+    item.adopts_pv = adopts_pv if kind == AgendaItem.Kind.PV_ADOPTION else None
+    item.full_clean()
+    item.save()
+    return item
+
+
+class PvConflict(Exception):
+    """Someone saved the PV since this draft was opened: nothing was overwritten."""
+
+    def __init__(self, pv: ProcesVerbal, theirs: dict[str, str]):
+        super().__init__("Le procès-verbal a été modifié entre-temps.")
+        self.pv = pv
+        self.theirs = theirs
+
+
+def pv_texts(pv: ProcesVerbal) -> dict[str, str]:
+    """The secretariat's texts of a PV, keyed like the editing form's fields."""
+    texts = {"preamble": pv.preamble, "closing_text": pv.closing_text}
+    for item in pv.session.items.order_by("position"):
+        texts[f"debate_{item.pk}"] = item.debate_summary
+    return texts
+
+
+@transaction.atomic
+def pv_update(
+    *,
+    pv: ProcesVerbal,
+    texts: dict[str, str],
+    expected_version: int,
+    user: Any = None,
+) -> ProcesVerbal:
+    """Save the PV's texts unless someone else saved since `expected_version`.
+
+    Two secretaries never silently overwrite each other: a stale version raises
+    PvConflict with the texts now stored, for the screen to show both.
+    """
+    from pma_governance.richtext import normalize
+
+    # Lock the PV row: two saves at once must see each other's version.
+    pv = ProcesVerbal.objects.select_for_update().select_related("session").get(pk=pv.pk)
+    if pv.status != ProcesVerbal.Status.DRAFT:
+        raise ValidationError("Le procès-verbal est signé : il ne peut plus être modifié.")
+    if pv.version != expected_version:
+        raise PvConflict(pv, pv_texts(pv))
+    pv.preamble = normalize(texts.get("preamble", pv.preamble))
+    pv.closing_text = normalize(texts.get("closing_text", pv.closing_text))
+    pv.version += 1
+    pv.updated_by = user if getattr(user, "is_authenticated", False) else None
+    pv.save()
+    for item in pv.session.items.all():
+        key = f"debate_{item.pk}"
+        if key in texts and normalize(texts[key]) != item.debate_summary:
+            item.debate_summary = normalize(texts[key])
+            item.save(update_fields=["debate_summary"])
+    return pv

@@ -1,15 +1,39 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from deliberations.selectors import drafts_to_finish, recently_voted
+from meetings.convocation import convocation_deadline
 from meetings.selectors import sessions_for_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    sessions = sessions_for_user(request.user)[:20]
-    return render(request, "home.html", {"sessions": sessions})
+    """The dashboard: next sessions, projets to finish, deliberations recently voted."""
+    today = timezone.localdate()
+    upcoming = (
+        sessions_for_user(request.user)
+        .filter(date__gte=today)
+        .annotate(item_count=Count("items"))
+        .order_by("date")[:5]
+    )
+    next_sessions = []
+    for session in upcoming:
+        deadline = convocation_deadline(session.date, session.body.convocation_delay_days)
+        next_sessions.append({"session": session, "deadline": deadline, "late": deadline < today})
+    return render(
+        request,
+        "home.html",
+        {
+            "next_sessions": next_sessions,
+            "drafts": drafts_to_finish(request.user),
+            "voted": recently_voted(request.user),
+            "today": today,
+        },
+    )
 
 
 @login_not_required

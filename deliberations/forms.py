@@ -1,0 +1,215 @@
+"""Forms of the drafting of deliberations: they validate and convert, the services act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.html import escape
+
+from deliberations.actes import MATIERES, NATURE_CHOICES
+from deliberations.models import Deliberation, VisaTemplate
+from deliberations.selectors import free_deliberation_items, visa_library
+from deliberations.services import visa_text
+from meetings.convocation import french_date
+from meetings.models import AgendaItem, Session
+from members.models import Body
+from pma_governance.richtext import plain_to_html, sanitize
+
+Choices = list[tuple[str, Any]]
+
+
+def matiere_choices(*, top_level: bool) -> Choices:
+    """The ACTES matières grouped by their first level; `top_level` offers « 7 » itself.
+
+    A deliberation is classified at the second level at least; a search may stay broader.
+    """
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for code, label in MATIERES.items():
+        if "." not in code:
+            groups.append((f"{code} {label}", []))
+            if top_level:
+                groups[-1][1].append((code, f"{code} {label} (toute la matière)"))
+        else:
+            groups[-1][1].append((code, f"{code} {label}"))
+    return [("", "— Choisir une matière —" if not top_level else "Toutes"), *groups]
+
+
+def considerants_html(text: str) -> str:
+    """What the secretary typed, as the formatted text the documents can print."""
+    text = (text or "").strip()
+    if text and "<" not in text:
+        text = plain_to_html(text)  # plain paragraphs typed without tags
+    return sanitize(text)
+
+
+class SessionFilterField(forms.ModelChoiceField[Session]):
+    def label_from_instance(self, obj: Session) -> str:
+        return f"{obj.body.short_name} — {french_date(obj.date, weekday=False)}"
+
+
+class ItemChoiceField(forms.ModelChoiceField[AgendaItem]):
+    def label_from_instance(self, obj: AgendaItem) -> str:
+        return f"Séance du {obj.session.date:%d/%m/%Y} — point {obj.position} : {obj.title}"
+
+
+class DeliberationForm(forms.Form):
+    """A projet de délibération: objet, ACTES classification, visas, texts, agenda item."""
+
+    title = forms.CharField(
+        label="Objet",
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="L'objet tel qu'il figurera dans l'acte et la liste des délibérations.",
+    )
+    nature = forms.ChoiceField(label="Nature de l'acte (ACTES)", choices=NATURE_CHOICES)
+    matiere = forms.ChoiceField(
+        label="Matière (classification ACTES)",
+        choices=matiere_choices(top_level=False),
+        error_messages={"required": "Choisissez la matière de l'acte dans la classification."},
+    )
+    budget_year = forms.IntegerField(
+        label="Exercice budgétaire",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Seulement pour un acte budgétaire (données ouvertes SCDL).",
+    )
+    library_visas = forms.MultipleChoiceField(
+        label="Visas de la bibliothèque",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cochez les visas à reprendre : ils figureront dans l'ordre de la bibliothèque.",
+    )
+    extra_visas = forms.CharField(
+        label="Autres visas",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Un visa par ligne, sans « VU » ni point-virgule : ils suivent ceux cochés.",
+    )
+    considerants = forms.CharField(
+        label="Texte des considérants ou de l'exposé",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        # Help texts are rendered as HTML: the tag names must be escaped to show.
+        help_text=escape(
+            "Mise en forme permise : paragraphes <p>, gras <strong>, italique <em>, listes "
+            "<ul>/<ol> et <li>, intertitres <h4>, retours à la ligne <br>. Toute autre balise "
+            "est retirée à l'enregistrement ; un texte sans balise est découpé en paragraphes "
+            "aux lignes vides."
+        ),
+    )
+    dispositif = forms.CharField(
+        label="Dispositif",
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
+        help_text="Texte simple (« DÉCIDE… », « AUTORISE… ») ; une ligne par alinéa.",
+        error_messages={"required": "Rédigez le dispositif : c'est ce que l'assemblée décide."},
+    )
+    item = ItemChoiceField(
+        label="Point de l'ordre du jour",
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label="— Pas encore inscrit à une séance —",
+        help_text="Points « Délibération » non votés, sans autre projet.",
+        error_messages={
+            "invalid_choice": "Ce point n'est plus libre : il porte un autre projet ou a été voté."
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        body: Body,
+        deliberation: Deliberation | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.body = body
+        self.library: list[VisaTemplate] = list(visa_library(body))
+        self.fields["library_visas"].choices = [  # type: ignore[attr-defined]
+            (str(v.pk), v.text) for v in self.library
+        ]
+        self.fields["item"].queryset = free_deliberation_items(  # type: ignore[attr-defined]
+            body, deliberation
+        )
+        if deliberation is not None and not self.is_bound:
+            by_text = {v.text: str(v.pk) for v in self.library}
+            visas = list(deliberation.visas or [])
+            self.initial.update(
+                title=deliberation.title,
+                nature=deliberation.nature,
+                matiere=deliberation.matiere,
+                budget_year=deliberation.budget_year,
+                library_visas=[by_text[v] for v in visas if v in by_text],
+                extra_visas="\n".join(v for v in visas if v not in by_text),
+                considerants=deliberation.considerants,
+                dispositif=deliberation.dispositif,
+                item=deliberation.item_id,
+            )
+
+    def clean_considerants(self) -> str:
+        return considerants_html(self.cleaned_data.get("considerants", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = set(data.get("library_visas") or [])
+        visas = [v.text for v in self.library if str(v.pk) in chosen]
+        for line in (data.get("extra_visas") or "").splitlines():
+            text = visa_text(line)
+            if text and text not in visas:
+                visas.append(text)
+        data["visas"] = visas
+        return data
+
+
+class DeliberationFilterForm(forms.Form):
+    """Search and filters of the deliberation list (all optional)."""
+
+    q = forms.CharField(label="Rechercher", required=False, max_length=200)
+    statut = forms.ChoiceField(
+        label="État", required=False, choices=[("", "Tous"), *Deliberation.Status.choices]
+    )
+    seance = SessionFilterField(
+        label="Séance", required=False, queryset=Session.objects.none(), empty_label="Toutes"
+    )
+    matiere = forms.ChoiceField(
+        label="Matière", required=False, choices=matiere_choices(top_level=True)
+    )
+
+    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seance"].queryset = sessions  # type: ignore[attr-defined]
+        for name in ("statut", "seance", "matiere"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; an invalid one is ignored rather than emptying the list."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "text": data.get("q") or "",
+            "status": data.get("statut") or "",
+            "session": data.get("seance"),
+            "matiere": data.get("matiere") or "",
+        }
+
+
+class VisaTemplateForm(forms.Form):
+    text = forms.CharField(
+        label="Texte du visa",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Sans « VU » ni point-virgule final, ex. : le Code général des collectivités "
+        "territoriales et notamment ses articles L.5721-1 et suivants",
+    )
+    position = forms.IntegerField(
+        label="Ordre",
+        required=False,
+        min_value=0,
+        help_text="Les visas sont proposés et imprimés dans cet ordre ; vide : à la fin.",
+    )
+
+    def clean_text(self) -> str:
+        text = visa_text(self.cleaned_data.get("text", ""))
+        if not text:
+            raise forms.ValidationError("Le texte du visa est vide.")
+        return text

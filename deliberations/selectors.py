@@ -1,0 +1,127 @@
+"""Read queries of the deliberations app: querysets whose query count never grows with data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import F, Q, QuerySet
+
+from deliberations.models import Deliberation, VisaTemplate
+from meetings.models import AgendaItem, Session
+from members.models import Body
+from members.selectors import bodies_for_user
+
+# Objet first: a word of the title weighs more than one lost in the considérants.
+SEARCH_VECTOR = SearchVector("title", weight="A", config="french") + SearchVector(
+    "considerants", "dispositif", weight="B", config="french"
+)
+
+
+def deliberations_for_user(user: Any) -> QuerySet[Deliberation]:
+    """Deliberations of the bodies the user may see, with their session and vote."""
+    return Deliberation.objects.filter(body__in=bodies_for_user(user)).select_related(
+        "body", "item__session", "item__vote"
+    )
+
+
+def deliberation_search(queryset: QuerySet[Deliberation], text: str) -> QuerySet[Deliberation]:
+    """Full text in French (objet, considérants, dispositif) or a number, best first.
+
+    « 00192 » and « 2023/PMA00192 » find the act by its number; « Agence d'urbanisme »
+    finds it by its words, whatever their inflection (French stemming).
+    """
+    text = " ".join(text.split())
+    if not text:
+        return queryset
+    query = SearchQuery(text, config="french", search_type="websearch")
+    return (
+        queryset.annotate(search=SEARCH_VECTOR, rank=SearchRank(SEARCH_VECTOR, query))
+        .filter(Q(search=query) | Q(number__icontains=text) | Q(title__icontains=text))
+        .order_by("-rank", F("sequence").desc(nulls_first=True), "-id")
+    )
+
+
+def deliberation_list(
+    user: Any,
+    *,
+    text: str = "",
+    status: str = "",
+    session: Session | None = None,
+    matiere: str = "",
+) -> QuerySet[Deliberation]:
+    """The deliberations page: search and filters; latest first when not searching."""
+    queryset = deliberations_for_user(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if session is not None:
+        queryset = queryset.filter(item__session=session)
+    if matiere:
+        # « 7 » covers 7.5 and 7.5.1; « 7.5 » covers 7.5.1 but not 7.50.
+        queryset = queryset.filter(Q(matiere=matiere) | Q(matiere__startswith=f"{matiere}."))
+    if text.strip():
+        return deliberation_search(queryset, text)
+    return queryset.order_by(
+        F("item__session__date").desc(nulls_first=True),
+        F("sequence").desc(nulls_first=True),
+        "-id",
+    )
+
+
+def deliberation_detail(user: Any, pk: int) -> Deliberation:
+    """One deliberation of the user's bodies, with its vote and non-participants."""
+    return (
+        deliberations_for_user(user)
+        .select_related("item__session__president__person", "item__rapporteur__person")
+        .prefetch_related("item__vote__not_voting__person")
+        .get(pk=pk)
+    )
+
+
+def sessions_for_filter(user: Any) -> QuerySet[Session]:
+    """Sessions offered by the deliberation list's filter."""
+    return (
+        Session.objects.filter(body__in=bodies_for_user(user))
+        .select_related("body")
+        .order_by("-date")
+    )
+
+
+def visa_library(body: Body) -> QuerySet[VisaTemplate]:
+    return VisaTemplate.objects.filter(body=body).order_by("position", "id")
+
+
+def free_deliberation_items(
+    body: Body, deliberation: Deliberation | None = None
+) -> QuerySet[AgendaItem]:
+    """« Délibération » items a projet may be attached to: not voted, no other projet."""
+    free = Q(deliberation__isnull=True)
+    if deliberation is not None and deliberation.item_id is not None:
+        free |= Q(pk=deliberation.item_id)
+    return (
+        AgendaItem.objects.filter(
+            session__body=body, kind=AgendaItem.Kind.DELIBERATION, vote__isnull=True
+        )
+        .exclude(session__status=Session.Status.CLOSED)
+        .filter(free)
+        .select_related("session")
+        .order_by("-session__date", "position")
+    )
+
+
+def drafts_to_finish(user: Any, limit: int = 10) -> QuerySet[Deliberation]:
+    """Projets still in draft, those of the nearest sessions first."""
+    return (
+        deliberations_for_user(user)
+        .filter(status=Deliberation.Status.DRAFT)
+        .order_by(F("item__session__date").asc(nulls_last=True), "id")[:limit]
+    )
+
+
+def recently_voted(user: Any, limit: int = 10) -> QuerySet[Deliberation]:
+    """Deliberations voted (and after), latest session first."""
+    return (
+        deliberations_for_user(user)
+        .exclude(status=Deliberation.Status.DRAFT)
+        .order_by(F("item__session__date").desc(nulls_last=True), "-sequence")[:limit]
+    )
