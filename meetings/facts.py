@@ -155,3 +155,17 @@ def item_figures(
         voters=voters,
         quorum=quorum,
     )
+
+
+def quorum_failed(session: Session) -> bool:
+    """Whether the session lacked its quorum, at the opening or for an item left unvoted.
+
+    Only such a session may be reconvened to deliberate without quorum (CGCT L2121-17).
+    """
+    roll = session_roll(session)
+    if not session_quorum(session, roll).met:
+        return True
+    unvoted = session.items.filter(
+        kind__in=[AgendaItem.Kind.PV_ADOPTION, AgendaItem.Kind.DELIBERATION], vote__isnull=True
+    ).select_related("session__body")
+    return any(not item_figures(item, roll).quorum.met for item in unvoted)

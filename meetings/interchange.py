@@ -8,9 +8,10 @@ services; `export_session` gives the document back with the `computed` figures.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,7 @@ from deliberations.actes import MATIERES, NATURES, nature_abbreviation
 from deliberations.majority import Tally, VoteError, decide, tally_from_roll_call
 from deliberations.models import Deliberation, Vote
 from deliberations.numbering import parse_number
-from meetings.facts import item_figures, session_quorum, session_roll
+from meetings.facts import item_figures, member_key, quorum_failed, session_quorum, session_roll
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
 from meetings.proxies import ProxyRules, check_proxies
 from meetings.quorum import QuorumRules, quorum_check, quorum_message
@@ -160,7 +161,7 @@ def _rules(body_doc: Mapping[str, Any], existing: Body | None) -> tuple[QuorumRu
 
 def _parse_json_rules(c: _Checker, body_doc: Mapping[str, Any]) -> None:
     rules = c.obj(body_doc.get("rules", {}), "$.body.rules")
-    if rules.get("quorum_fraction", "1/2") not in {"1/2", "1/3"}:
+    if not _one_of(rules.get("quorum_fraction", "1/2"), {"1/2", "1/3"}):
         c.add("$.body.rules.quorum_fraction", "« 1/2 » ou « 1/3 » attendu.")
     c.boolean(rules, "quorum_counts_proxies", "$.body.rules", True)
     c.boolean(rules, "substitutes", "$.body.rules", True)
@@ -170,6 +171,11 @@ def _parse_json_rules(c: _Checker, body_doc: Mapping[str, Any]) -> None:
     pattern = body_doc.get("numbering", "{year}/{short}{seq:05d}")
     if not isinstance(pattern, str) or "{seq" not in pattern:
         c.add("$.body.numbering", "le modèle de numérotation doit contenir {seq}.")
+
+
+def _one_of(value: Any, choices: Collection[str]) -> bool:
+    """Whether a JSON value is one of the allowed strings (lists and objects never are)."""
+    return isinstance(value, str) and value in choices
 
 
 def _ids(c: _Checker, values: Any, path: str, known: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -230,9 +236,9 @@ def validate_document(
         m = c.obj(raw, path)
         mid = c.text(m, "id", path, required=True)
         c.text(m, "last_name", path, required=True)
-        if m.get("civility") not in {"M.", "Mme"}:
+        if not _one_of(m.get("civility"), {"M.", "Mme"}):
             c.add(f"{path}.civility", "« M. » ou « Mme » attendu.")
-        if m.get("role") not in {"titulaire", "suppléant", "suppleant"}:
+        if not _one_of(m.get("role"), {"titulaire", "suppléant", "suppleant"}):
             c.add(f"{path}.role", "« titulaire » ou « suppléant » attendu.")
         c.date(m, "start", path, required=False)
         c.date(m, "end", path, required=False)
@@ -266,6 +272,12 @@ def validate_document(
             c.add(
                 "$.session.reconvened_from",
                 f"aucune séance du {reconvened_from:%d/%m/%Y} n'est connue pour cette assemblée.",
+            )
+        elif not quorum_failed(reconvenes):
+            c.add(
+                "$.session.reconvened_from",
+                f"la séance du {reconvened_from:%d/%m/%Y} a réuni son quorum : seule une séance "
+                "sans quorum peut être reconvoquée (CGCT L2121-17).",
             )
         if (date - reconvened_from).days < 3:
             c.add(
@@ -365,8 +377,13 @@ def validate_document(
         entries, substitutes_allowed=proxy_rules.substitutes, proxies=grants
     ):
         c.add(_substitute_path(s, problem), problem.message)
-    for problem in check_proxies(entries, grants, proxy_rules):
-        c.add(_proxy_path(proxy_paths, grants, problem), problem.message)
+    proxy_problems = check_proxies(entries, grants, proxy_rules)
+    for path, problem in zip(
+        _proxy_paths(proxy_paths, grants, proxy_problems, proxy_rules),
+        proxy_problems,
+        strict=True,
+    ):
+        c.add(path, problem.message)
 
     # Items themselves.
     numbers: dict[str, int] = {}
@@ -425,24 +442,85 @@ def _iso(value: Any) -> dt.date | None:
         return None
 
 
+# Rule problems about the substitute's own seat, and about the titulaire it replaces.
+_SUBSTITUTE_REPLACES_CODES = {
+    "substitute_unknown_titulaire",
+    "substitute_replaces_not_titulaire",
+    "substitute_titulaire_present",
+    "substitute_other_entity",
+    "substitute_duplicate",
+    "substitute_titulaire_gave_proxy",
+}
+
+
 def _substitute_path(session_doc: Mapping[str, Any], problem: RuleProblem) -> str:
+    """`$.session.substitutes[i].member` or `.replaces`: the field the problem is about."""
+    key = "replaces" if problem.code in _SUBSTITUTE_REPLACES_CODES else "member"
     for index, sub in enumerate(session_doc.get("substitutes") or []):
-        if isinstance(sub, Mapping) and problem.member_id in {
-            sub.get("member"),
-            sub.get("replaces"),
-        }:
-            return f"$.session.substitutes[{index}]"
+        if isinstance(sub, Mapping) and sub.get("member") == problem.member_id:
+            return f"$.session.substitutes[{index}].{key}"
     return "$.session.substitutes"
 
 
-def _proxy_path(paths: Sequence[str], grants: Sequence[ProxyGrant], problem: RuleProblem) -> str:
-    for path, grant in zip(paths, grants, strict=True):
-        if problem.member_id == grant.giver:
-            return path
-    for path, grant in zip(paths, grants, strict=True):
-        if problem.member_id == grant.holder:
-            return path
-    return "$.session.proxies"
+# Rule problems about a proxy's giver (`from`) and about its holder (`to`).
+_PROXY_FROM_CODES = {
+    "proxy_unknown_giver",
+    "proxy_duplicate_giver",
+    "proxy_giver_not_titulaire",
+    "proxy_giver_present",
+    "proxy_giver_substituted",
+}
+_PROXY_TO_CODES = {
+    "proxy_self",
+    "proxy_unknown_holder",
+    "proxy_holder_not_voting",
+    "proxy_holder_not_present",
+    "proxy_holder_limit",
+}
+
+
+def _proxy_paths(
+    paths: Sequence[str],
+    grants: Sequence[ProxyGrant],
+    problems: Sequence[RuleProblem],
+    rules: ProxyRules,
+) -> list[str]:
+    """The path of each problem: the proxy at fault and its `from` or `to` field.
+
+    A member may appear in several proxies (a holder of two, a giver of two): the problems
+    about them come in the proxies' order, so the n-th such problem is the n-th proxy.
+    """
+    seen: Counter[tuple[str, str | None]] = Counter()
+    located: list[str] = []
+    for problem in problems:
+        member = problem.member_id
+        if problem.code in _PROXY_TO_CODES:
+            key = "to"
+            candidates = [
+                path
+                for path, grant in zip(paths, grants, strict=True)
+                if grant.holder == member
+                and (grant.giver == grant.holder) == (problem.code == "proxy_self")
+            ]
+        else:
+            key = "from" if problem.code in _PROXY_FROM_CODES else ""
+            candidates = [
+                path for path, grant in zip(paths, grants, strict=True) if grant.giver == member
+            ]
+        if problem.code == "proxy_holder_limit":
+            rank = rules.max_per_holder  # the first proxy beyond the limit
+        elif problem.code == "proxy_duplicate_giver":
+            rank = 1 + seen[(problem.code, member)]  # the second proxy of the giver
+        elif problem.code in _PROXY_TO_CODES:
+            rank = seen[(problem.code, member)]
+        else:
+            rank = 0
+        seen[(problem.code, member)] += 1
+        if rank < len(candidates):
+            located.append(f"{candidates[rank]}.{key}" if key else candidates[rank])
+        else:
+            located.append("$.session.proxies")
+    return located
 
 
 def _validate_item(
@@ -464,11 +542,25 @@ def _validate_item(
 ) -> None:
     path = f"$.session.items[{index}]"
     kind = item.get("kind")
-    if kind not in ITEM_KINDS:
+    if not _one_of(kind, ITEM_KINDS):
         c.add(f"{path}.kind", f"nature inconnue {kind!r} ({', '.join(sorted(ITEM_KINDS))}).")
+        kind = None
     c.text(item, "title", path, required=True)
     _ref(c, item, "rapporteur", path, mandates)
     carried_over = c.boolean(item, "carried_over", path, False)
+    adopted_day = c.date(item, "adopts_pv_of", path, required=False)
+    if adopted_day is not None:
+        if kind != "pv_adoption":
+            c.add(f"{path}.adopts_pv_of", "seul un point « pv_adoption » adopte un procès-verbal.")
+        elif date is not None and adopted_day >= date:
+            c.add(
+                f"{path}.adopts_pv_of", "le procès-verbal adopté est celui d'une séance antérieure."
+            )
+        elif body is None or not Session.objects.filter(body=body, date=adopted_day).exists():
+            c.add(
+                f"{path}.adopts_pv_of",
+                f"aucune séance du {adopted_day:%d/%m/%Y} n'est connue pour cette assemblée.",
+            )
     if carried_over and not reconvened:
         c.add(f"{path}.carried_over", "seule une séance reconvoquée reprend des points reportés.")
     if kind == "deliberation":
@@ -477,7 +569,7 @@ def _validate_item(
         if nature not in NATURES:
             c.add(f"{path}.nature", f"nature ACTES inconnue {nature!r}.")
         matiere = item.get("matiere")
-        if matiere not in MATIERES:
+        if not _one_of(matiere, MATIERES):
             c.add(f"{path}.matiere", f"matière ACTES inconnue {matiere!r}.")
         for vi, visa in enumerate(c.lst(item.get("visas"), f"{path}.visas")):
             if not isinstance(visa, str) or not visa.strip():
@@ -524,7 +616,7 @@ def _validate_item(
         return
     vote = c.obj(item.get("vote"), f"{path}.vote")
     ballot = item.get("ballot", vote.get("ballot", "show_of_hands"))
-    if ballot not in BALLOTS:
+    if not _one_of(ballot, BALLOTS):
         c.add(f"{path}.ballot", f"mode de scrutin inconnu {ballot!r}.")
         return
     position = index + 1
@@ -550,6 +642,9 @@ def _validate_item(
     if tally is False:
         return
     president_vote = vote.get("president_vote")
+    if president_vote is not None and not _one_of(president_vote, {"for", "against", "abstain"}):
+        c.add(f"{path}.vote.president_vote", "« for », « against » ou « abstain » attendu.")
+        return
     try:
         decide(
             voters=without.voters,
@@ -567,7 +662,7 @@ def _tally(
     path: str,
     mandates: Mapping[str, Mapping[str, Any]],
     eligible: Any,
-) -> Tally | bool | None:
+) -> Tally | Literal[False] | None:
     """The tally given by a vote object: None for unanimity, False when unreadable."""
     if vote.get("unanimous") is True:
         return None
@@ -637,7 +732,7 @@ def _write(plan: _Plan) -> Session:
     body = _body_upsert(plan.body)
     mandates = _mandates_upsert(body, plan.mandates, plan.date)
     s = plan.session
-    _session_delete(body, plan.date)
+    links = _session_delete(body, plan.date)
     session = session_create(
         body=body,
         date=plan.date,
@@ -650,15 +745,17 @@ def _write(plan: _Plan) -> Session:
         reconvenes=plan.reconvenes,
         status=s.get("status", Session.Status.CLOSED),
     )
+    AgendaItem.objects.filter(pk__in=links.adopting_items).update(adopts_pv=session.pv)
+    Session.objects.filter(pk__in=links.reconvening_sessions).update(reconvenes=session)
     session.convened_on = _iso(s.get("convened_on"))
-    session.preamble = s.get("preamble") or ""
-    session.save(update_fields=["convened_on", "preamble"])
+    session.save(update_fields=["convened_on"])
     items: list[AgendaItem] = []
     for raw in s.get("items") or []:
         adopts = None
-        if raw.get("adopts_pv_of"):
+        adopted_day = _iso(raw.get("adopts_pv_of"))
+        if adopted_day is not None:
             adopts = ProcesVerbal.objects.filter(
-                session__body=body, session__date=_iso(raw["adopts_pv_of"])
+                session__body=body, session__date=adopted_day
             ).first()
         item = agenda_item_add(
             session=session,
@@ -691,16 +788,11 @@ def _write(plan: _Plan) -> Session:
             _vote_write(item, raw, mandates)
         if raw["kind"] == AgendaItem.Kind.DELIBERATION:
             _deliberation_followup(item, raw, body, plan.date)
-    pv_doc = s.get("pv") or {}
-    if pv_doc:
-        pv = session.pv
-        pv.preamble = session.preamble
-        pv.closing_text = s.get("closing") or ""
-        pv.deposited_on = _iso(pv_doc.get("deposited_on"))
-        pv.save()
-    else:
-        session.pv.closing_text = s.get("closing") or ""
-        session.pv.save(update_fields=["closing_text"])
+    pv = session.pv
+    pv.preamble = s.get("preamble") or ""
+    pv.closing_text = s.get("closing") or ""
+    pv.deposited_on = _iso((s.get("pv") or {}).get("deposited_on"))
+    pv.save(update_fields=["preamble", "closing_text", "deposited_on"])
     for raw in s.get("next_sessions") or []:
         day = _iso(raw.get("date"))
         if day and not Session.objects.filter(body=body, date=day).exists():
@@ -785,7 +877,7 @@ def _mandates_upsert(
                 note=doc.get("note") or "",
             )
         else:
-            changed = []
+            changed: list[str] = []
             if start is not None and start != mandate.start_date:
                 mandate.start_date, changed = start, [*changed, "start_date"]
             elif start is None and mandate.start_date > day:
@@ -800,17 +892,36 @@ def _mandates_upsert(
     return result
 
 
-def _session_delete(body: Body, day: dt.date) -> None:
+@dataclass(frozen=True)
+class _Links:
+    """Rows of other sessions that point at a session being replaced."""
+
+    adopting_items: list[int] = field(default_factory=list)
+    reconvening_sessions: list[int] = field(default_factory=list)
+
+
+def _session_delete(body: Body, day: dt.date) -> _Links:
     session = Session.objects.filter(body=body, date=day).first()
     if session is None:
-        return
+        return _Links()
+    # A later session adopting this PV, or reconvening this session, keeps its link.
+    links = _Links(
+        adopting_items=list(
+            AgendaItem.objects.filter(adopts_pv__session=session).values_list("pk", flat=True)
+        ),
+        reconvening_sessions=list(
+            Session.objects.filter(reconvenes=session).values_list("pk", flat=True)
+        ),
+    )
     Deliberation.objects.filter(item__session=session).delete()
-    AgendaItem.objects.filter(adopts_pv__session=session).update(adopts_pv=None)
+    AgendaItem.objects.filter(pk__in=links.adopting_items).update(adopts_pv=None)
+    Session.objects.filter(pk__in=links.reconvening_sessions).update(reconvenes=None)
     Proxy.objects.filter(session=session).delete()
     Attendance.objects.filter(session=session).delete()
     AgendaItem.objects.filter(session=session).delete()
     ProcesVerbal.objects.filter(session=session).delete()
     session.delete()
+    return links
 
 
 def _roll_write(
@@ -980,7 +1091,7 @@ def export_session(body: Body, day: dt.date) -> dict[str, Any]:
             "reconvened_from": session.reconvenes.date.isoformat() if session.reconvenes else None,
             "president": ext.get(session.president_id or 0),
             "secretary": ext.get(session.secretary_id or 0),
-            "preamble": session.preamble,
+            "preamble": session.pv.preamble if hasattr(session, "pv") else "",
             "closing": session.pv.closing_text if hasattr(session, "pv") else "",
             "present": [
                 ext[a.mandate_id] for a in attendances if a.status == Attendance.Status.PRESENT
@@ -1142,7 +1253,7 @@ def _item_doc(
             if vote.not_voting_reason:
                 doc["not_voting_reason"] = vote.not_voting_reason
     if deliberation is not None:
-        prefecture = {
+        prefecture: dict[str, dt.date | str] = {
             key: value
             for key, value in (
                 ("sent_on", deliberation.prefecture_sent_on),
@@ -1164,6 +1275,8 @@ def _item_doc(
 
 
 def _item_computed(item: AgendaItem, vote: Vote | None, roll: Any) -> dict[str, Any]:
+    not_voting = [member_key(m) for m in vote.not_voting.all()] if vote is not None else []
+    figures = item_figures(item, roll, not_voting)
     if vote is not None:
         return {
             "present": vote.present,
@@ -1175,10 +1288,10 @@ def _item_computed(item: AgendaItem, vote: Vote | None, roll: Any) -> dict[str, 
             "abstain": vote.abstentions,
             "blank": vote.blank,
             "expressed": vote.expressed,
-            "quorum_met": True,
+            "quorum": figures.quorum.threshold,
+            "quorum_met": figures.quorum.met,
             "result": vote.result,
         }
-    figures = item_figures(item, roll)
     return {
         "present": figures.present,
         "represented": figures.represented,
@@ -1189,6 +1302,7 @@ def _item_computed(item: AgendaItem, vote: Vote | None, roll: Any) -> dict[str, 
         "abstain": 0,
         "blank": 0,
         "expressed": 0,
+        "quorum": figures.quorum.threshold,
         "quorum_met": figures.quorum.met,
         "result": "not_voted",
     }

@@ -1,0 +1,220 @@
+"""factory_boy factories for the domain models, with PMA-like defaults.
+
+Factories build plain rows, as an import or the admin would: they apply no rule. Tests
+that check a rule go through the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, User
+
+from deliberations.models import Deliberation, Vote
+from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
+from members.models import Body, Mandate, MemberEntity, Person
+
+DEFAULT_PASSWORD = "mot-de-passe-de-test"
+
+T = TypeVar("T")
+
+
+class ModelFactory(factory.django.DjangoModelFactory[T]):
+    """A Django model factory whose call is typed as the model it creates."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass returns the model instance, not the factory.
+        def __new__(cls, *args: Any, **kwargs: Any) -> T: ...  # type: ignore[misc]
+
+
+class UserFactory(ModelFactory[User]):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"utilisateur{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.fr")
+    password = factory.django.Password(DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def groups(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """`groups=["Secrétariat"]`: names of groups (created if missing) or Group objects."""
+        if not create or not extracted:
+            return
+        for group in extracted:
+            if isinstance(group, str):
+                group, _ = Group.objects.get_or_create(name=group)
+            obj.groups.add(group)
+
+
+class SuperUserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class BodyFactory(ModelFactory[Body]):
+    class Meta:
+        model = Body
+        django_get_or_create = ["short_name"]
+
+    name = factory.Sequence(lambda n: f"Syndicat mixte n° {n}")
+    short_name = factory.Sequence(lambda n: f"SM{n}")
+    assembly_name = "Comité syndical"
+    legal_form = "syndicat mixte ouvert"
+    siren = "200060358"
+    department_code = "062"
+    seat_city = "Lens"
+    address = "32 rue Casimir Beugnet, 62300 Lens"
+    administrative_court = "Lille"
+    quorum_fraction = Body.QuorumFraction.HALF
+    quorum_counts_proxies = True
+    max_proxies_per_holder = 1
+    substitutes_sit = True
+    numbering_pattern = "{year}/{short}{seq:05d}"
+    last_deliberation_sequence = 0
+
+
+class MemberEntityFactory(ModelFactory[MemberEntity]):
+    class Meta:
+        model = MemberEntity
+
+    body = factory.SubFactory(BodyFactory)
+    name = factory.Sequence(lambda n: f"Communauté d'agglomération n° {n}")
+    short_name = factory.Sequence(lambda n: f"CA{n}")
+    seats = 4
+
+
+class PersonFactory(ModelFactory[Person]):
+    class Meta:
+        model = Person
+
+    civility = factory.Iterator([Person.Civility.MR, Person.Civility.MRS])
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+
+
+class MandateFactory(ModelFactory[Mandate]):
+    """A titulaire by default; `MandateFactory(suppleant=True)` for a suppléant."""
+
+    class Meta:
+        model = Mandate
+
+    class Params:
+        suppleant = factory.Trait(role=Mandate.Role.SUPPLEANT)
+
+    body = factory.SubFactory(BodyFactory)
+    person = factory.SubFactory(PersonFactory)
+    entity = None
+    role = Mandate.Role.TITULAIRE
+    start_date = dt.date(2020, 7, 1)
+    end_date = None
+    external_id = factory.Sequence(lambda n: f"mandat-{n}")
+
+
+class SessionFactory(ModelFactory[Session]):
+    """A session with its (draft) procès-verbal, as `session_create` makes it."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    body = factory.SubFactory(BodyFactory)
+    date = factory.Sequence(lambda n: dt.date(2023, 1, 2) + dt.timedelta(days=7 * n))
+    start_time = dt.time(14, 30)
+    end_time = dt.time(16, 0)
+    place = "au siège, à Lens"
+    kind = Session.Kind.ORDINARY
+    status = Session.Status.CONVENED
+
+    @factory.post_generation
+    def pv(obj: Session, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """`SessionFactory(pv=False)` for a session without its procès-verbal."""
+        if create and extracted is not False:
+            ProcesVerbal.objects.get_or_create(session=obj)
+
+
+class AgendaItemFactory(ModelFactory[AgendaItem]):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(SessionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = AgendaItem.Kind.DELIBERATION
+    title = factory.Sequence(lambda n: f"Point n° {n + 1}")
+    debate_summary = ""
+    carried_over = False
+
+
+class AttendanceFactory(ModelFactory[Attendance]):
+    """Present by default; the mandate belongs to the session's body."""
+
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(SessionFactory)
+    mandate = factory.SubFactory(MandateFactory, body=factory.SelfAttribute("..session.body"))
+    status = Attendance.Status.PRESENT
+    seated = False
+
+
+class ProxyFactory(ModelFactory[Proxy]):
+    """A proxy between two mandates of the session's body (attendance rows not created)."""
+
+    class Meta:
+        model = Proxy
+
+    session = factory.SubFactory(SessionFactory)
+    giver = factory.SubFactory(MandateFactory, body=factory.SelfAttribute("..session.body"))
+    holder = factory.SubFactory(MandateFactory, body=factory.SelfAttribute("..session.body"))
+    received_on = factory.LazyAttribute(lambda p: p.session.date)
+    illness = False
+
+
+class DeliberationFactory(ModelFactory[Deliberation]):
+    """A draft deliberation (no number) on a deliberation item of the same body."""
+
+    class Meta:
+        model = Deliberation
+
+    item = factory.SubFactory(AgendaItemFactory, kind=AgendaItem.Kind.DELIBERATION)
+    body = factory.LazyAttribute(lambda d: d.item.session.body if d.item else BodyFactory())
+    title = factory.LazyAttribute(lambda d: d.item.title if d.item else "Projet de délibération")
+    nature = "1"
+    matiere = "7.5"
+    visas = factory.LazyFunction(
+        lambda: [
+            "le Code Général des Collectivités Territoriales et notamment ses articles L.5721-1"
+        ]
+    )
+    considerants = "<p>Monsieur le Président EXPOSE :</p>"
+    dispositif = "AUTORISE Monsieur le Président ou son représentant à signer la convention."
+    status = Deliberation.Status.DRAFT
+
+
+class VoteFactory(ModelFactory[Vote]):
+    """A unanimous vote of 10 votants (10 present, nobody represented)."""
+
+    class Meta:
+        model = Vote
+
+    item = factory.SubFactory(AgendaItemFactory)
+    ballot = Vote.Ballot.SHOW_OF_HANDS
+    unanimous = True
+    present = 10
+    represented = 0
+    withheld = 0
+    voters = factory.LazyAttribute(lambda v: v.present + v.represented - v.withheld)
+    votes_for = factory.SelfAttribute("voters")
+    votes_against = 0
+    abstentions = 0
+    blank = 0
+    result = Vote.Result.ADOPTED
