@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+import font_source_sans_pro
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 
 from pma_governance.envconf import (
@@ -110,7 +111,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # Bootstrap comes from the XStatic-Bootstrap package installed with the project.
-STATICFILES_DIRS: list[object] = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DIR)]
+# The PDF fonts too, so that the browser preview of a document uses the same glyphs.
+STATICFILES_DIRS: list[object] = [
+    BASE_DIR / "static",
+    ("bootstrap", xstatic_bootstrap.BASE_DIR),
+    ("fonts/source-sans-pro", font_source_sans_pro.font_directory),
+]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"

@@ -1,0 +1,423 @@
+"""Facts of the session documents: PV, convocation, feuille d'émargement, liste.
+
+Read-only selectors, each in a fixed number of queries whatever the size of the session.
+Every presence and quorum figure comes from `meetings.facts`; every French phrase from
+`pma_governance.documents.wording`. Each returns a plain dict for its `templates/pdf/` page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from meetings.facts import SessionRoll, session_quorum, session_roll
+from meetings.models import AgendaItem, Proxy, Session
+from meetings.roll import is_present
+from members.models import Body, Mandate, Person
+from members.selectors import mandates_open_on
+from pma_governance.documents import wording as w
+from pma_governance.richtext import plain_to_html, sanitize
+
+# An information item with one of these titles is the calendar of the next sessions: the
+# PV states the sessions themselves there, so that the dates are never typed twice.
+CALENDAR_TITLES = {"agenda", "calendrier", "calendrier des prochaines séances"}
+ITEM_KIND_LABELS = {
+    AgendaItem.Kind.DELIBERATION: "délibération",
+    AgendaItem.Kind.INFORMATION: "information",
+}
+
+
+def rich(text: str) -> str:
+    """Secretariat text as the allowed HTML (p/strong/em/ul/ol/li/h4/br), plain text included."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    return sanitize(text if text.startswith("<") else plain_to_html(text))
+
+
+def load_session(session: Session | int) -> Session:
+    """The session with its body, president and secretary (one query)."""
+    pk = session if isinstance(session, int) else session.pk
+    return Session.objects.select_related(
+        "body", "president__person", "secretary__person", "reconvenes"
+    ).get(pk=pk)
+
+
+def _person(mandate: Mandate | None) -> Person | None:
+    return mandate.person if mandate is not None else None
+
+
+def _president_title(session: Session) -> str:
+    office = (session.president.office if session.president else "").strip()
+    if not office or office.lower().startswith("président"):
+        return session.body.president_title
+    return office[:1].lower() + office[1:]
+
+
+def _civility(person: Person | None) -> str:
+    return person.civility if person is not None else Person.Civility.MR
+
+
+def doc_meta(session: Session, title: str, footer: str) -> dict[str, str]:
+    """Metadata and running header of a document (title, author = the body)."""
+    body = session.body
+    return {
+        "title": f"{title} — {body.assembly_name} {w.of_the(body.name)} — "
+        f"séance du {w.plain_date(session.date)}",
+        "author": body.name,
+        "subject": title,
+        "running_title": f"Séance du {w.plain_date(session.date)}",
+        "footer": footer,
+    }
+
+
+def heading_context(session: Session) -> dict[str, str]:
+    """« COMITÉ SYNDICAL DU PÔLE MÉTROPOLITAIN DE L'ARTOIS » / « SÉANCE DU MARDI 13 JUIN 2023 »."""
+    body = session.body
+    return {
+        "assembly": w.upper(f"{body.assembly_name} {w.of_the(body.name)}"),
+        "session": w.upper_session_heading(session.date),
+    }
+
+
+def attendance_context(
+    session: Session,
+    roll: SessionRoll,
+    *,
+    position: int | None,
+    threshold: int,
+    present_or_represented: int,
+    reconvened: bool = False,
+) -> dict[str, Any]:
+    """The attendance block shared by the PV and the acts, at the opening or at one item."""
+    count = roll.count(position)
+    titulaires = [e for e in roll.entries if e.role == "titulaire"]
+    suppleants = [e for e in roll.entries if e.role == "suppleant"]
+    missing = [
+        e
+        for e in titulaires
+        if e.member_id not in count.present and e.member_id not in count.represented
+    ]
+    present_titulaires = [e.name for e in titulaires if e.member_id in count.present]
+    groups = [
+        ("Membres titulaires présents", present_titulaires),
+        (
+            "Membres suppléants présents",
+            [e.name for e in suppleants if e.member_id in count.present],
+        ),
+        (
+            "Membres titulaires ayant donné procuration",
+            [
+                w.proxy_phrase(e.name, roll.names[count.represented[e.member_id]])
+                for e in titulaires
+                if e.member_id in count.represented
+            ],
+        ),
+        ("Membres titulaires excusés", [e.name for e in missing if e.status == "excused"]),
+        ("Membres titulaires absents", [e.name for e in missing if e.status != "excused"]),
+        # A suppléant with no absent titulaire to sit for attends without a vote (L5212-7).
+        (
+            "Membres suppléants présents sans voix délibérative",
+            [
+                e.name
+                for e in suppleants
+                if e.member_id not in count.present and is_present(e, position)
+            ],
+        ),
+    ]
+    return {
+        "opening": w.opening_sentence(
+            day=session.date,
+            start=session.start_time,
+            president=_person(session.president),
+            president_title=_president_title(session),
+            assembly=session.body.assembly_name,
+            body_name=session.body.name,
+            place=session.place,
+        ),
+        "of_assembly": w.of_the(session.body.assembly_name),
+        "in_office": roll.in_office,
+        "threshold": threshold,
+        "present_or_represented": present_or_represented,
+        "reconvened": reconvened,
+        "groups": [
+            {"label": label, "count": len(names), "names": names}
+            for index, (label, names) in enumerate(groups)
+            if names or index == 0
+        ],
+    }
+
+
+def signatures_context(session: Session, *, secretary: bool = True) -> list[dict[str, str]]:
+    """« Le Président, » and « Le secrétaire de séance, » with their names."""
+    president = _person(session.president)
+    blocks = [
+        {
+            "label": w.president_signature(_civility(president)),
+            "name": president.full_name if president else "",
+        }
+    ]
+    clerk = _person(session.secretary)
+    if secretary and clerk is not None:
+        blocks.append({"label": w.secretary_signature(clerk.civility), "name": clerk.full_name})
+    return blocks
+
+
+def _calendar(session: Session) -> dict[str, Any] | None:
+    """The body's sessions planned after this one, in its year (else the next one)."""
+    later = list(
+        Session.objects.filter(
+            body=session.body,
+            date__gt=session.date,
+            date__lte=session.date + dt.timedelta(days=366),
+        )
+        .order_by("date")
+        .only("date", "start_time", "end_time")
+    )
+    planned = [s for s in later if s.date.year == session.date.year] or later[:1]
+    if not planned:
+        return None
+    return {
+        "intro": w.calendar_intro(
+            _civility(_person(session.president)),
+            session.body.assembly_name,
+            [s.date.year for s in planned],
+        ),
+        "sessions": [w.calendar_line(s.date, s.start_time, s.end_time) for s in planned],
+    }
+
+
+def pv_context(session: Session | int) -> dict[str, Any]:
+    """Everything the procès-verbal states (CGCT L2121-15), as in the seed PV."""
+    # deliberations.documents builds the acts on top of this module's attendance block.
+    from deliberations.documents import act_context, session_acts, vote_context
+
+    session = load_session(session)
+    body = session.body
+    roll = session_roll(session)
+    quorum = session_quorum(session, roll)
+    president = _person(session.president)
+    items = list(
+        session.items.select_related("adopts_pv__session", "rapporteur__person").order_by(
+            "position"
+        )
+    )
+    deliberations, votes = session_acts(session)
+    calendar = _calendar(session)
+    pv = getattr(session, "pv", None)
+    reconvened = session.reconvenes_id is not None and not quorum.met
+
+    entries: list[dict[str, Any]] = []
+    in_deliberations = False
+    calendar_shown = False
+    for item in items:
+        vote = votes.get(item.pk)
+        entry: dict[str, Any] = {
+            "kind": item.kind,
+            "position": item.position,
+            "title": item.title,
+            "heading": w.upper(item.title),
+            "debate": rich(item.debate_summary),
+            "starts_deliberations": False,
+            "vote": None,
+            "approval": "",
+            "act": None,
+            "calendar": None,
+        }
+        if item.kind == AgendaItem.Kind.DELIBERATION and item.pk in deliberations:
+            entry["starts_deliberations"] = not in_deliberations
+            in_deliberations = True
+            entry["act"] = act_context(
+                deliberations[item.pk], session=session, item=item, roll=roll, vote=vote
+            )
+        else:
+            in_deliberations = False
+        if item.kind == AgendaItem.Kind.PV_ADOPTION and vote is not None:
+            entry["vote"] = vote_context(vote)
+            adopted = vote.result == vote.Result.ADOPTED
+            entry["approval"] = (
+                w.pv_approval(body.assembly_name, item.adopts_pv.session.date, adopted=adopted)
+                if item.adopts_pv is not None
+                else (
+                    "Approuve le procès-verbal." if adopted else "N'approuve pas le procès-verbal."
+                )
+            )
+        if (
+            item.kind == AgendaItem.Kind.INFORMATION
+            and item.title.strip().lower() in CALENDAR_TITLES
+            and calendar is not None
+            and not calendar_shown
+        ):
+            entry["calendar"], calendar_shown = calendar, True
+        entries.append(entry)
+
+    closing = rich(pv.closing_text if pv is not None else "")
+    if not closing and session.end_time:
+        closing = rich(w.closing_sentence(_civility(president), session.end_time))
+    return {
+        "doc": doc_meta(session, "Procès-verbal", "Procès-verbal"),
+        "heading": heading_context(session),
+        "attendance": attendance_context(
+            session,
+            roll,
+            position=None,
+            threshold=quorum.threshold,
+            present_or_represented=quorum.present + quorum.represented,
+        ),
+        "roll_call": w.roll_call_sentence(
+            assembly=body.assembly_name,
+            secretary=_person(session.secretary),
+            present_or_represented=quorum.present + quorum.represented,
+            threshold=quorum.threshold,
+            met=quorum.met,
+            reconvened=reconvened,
+        ),
+        "preamble": rich(pv.preamble if pv is not None else ""),
+        "items": entries,
+        "calendar": None if calendar_shown else calendar,
+        "closing": closing,
+        "done_at": w.done_at(body.seat_city, session.date),
+        "signatures": signatures_context(session),
+    }
+
+
+def liste_context(session: Session | int) -> dict[str, Any]:
+    """The liste des délibérations examinées en séance (CGCT L2121-25)."""
+    from deliberations.documents import session_acts, vote_context
+
+    session = load_session(session)
+    body = session.body
+    deliberations, votes = session_acts(session)
+    rows = []
+    for item_id, deliberation in sorted(
+        deliberations.items(), key=lambda pair: pair[1].item.position if pair[1].item else 0
+    ):
+        vote = votes.get(item_id)
+        result = vote_context(vote) if vote is not None else None
+        rows.append(
+            {
+                "number": deliberation.number or "",
+                "title": deliberation.title,
+                "result": result["label"] if result else "Non soumise au vote",
+            }
+        )
+    return {
+        "doc": doc_meta(session, "Liste des délibérations", "Liste des délibérations"),
+        "heading": heading_context(session),
+        "title": "LISTE DES DÉLIBÉRATIONS",
+        "subtitle": f"examinées par {w.the(body.assembly_name)} en sa séance du "
+        f"{w.long_date(session.date)}",
+        "legal": "Article L2121-25 du Code général des collectivités territoriales : liste "
+        "affichée au siège et mise en ligne sur le site internet dans un délai d'une semaine.",
+        "rows": rows,
+        "done_at": w.done_at(body.seat_city, session.date),
+        "signatures": signatures_context(session, secretary=False),
+    }
+
+
+def _session_president(session: Session) -> Person | None:
+    if session.president is not None:
+        return session.president.person
+    mandate = (
+        mandates_open_on(session.body, session.date).filter(office__iexact="Président").first()
+    )
+    return mandate.person if mandate is not None else None
+
+
+def convocation_context(session: Session | int) -> dict[str, Any]:
+    """The convocation letter with the ordre du jour (CGCT L2121-10 to L2121-12)."""
+    session = load_session(session)
+    body = session.body
+    president = _session_president(session)
+    items = list(session.items.order_by("position"))
+    sent_on = session.convened_on or (
+        session.convocation_sent_at.date() if session.convocation_sent_at else None
+    )
+    city = body.seat_city
+    return {
+        "doc": doc_meta(session, "Convocation", "Convocation"),
+        "heading": heading_context(session),
+        "sender": f"Le Président {w.of_the(body.name)}"
+        if president is None or not w.is_feminine(president.civility)
+        else f"La Présidente {w.of_the(body.name)}",
+        "address": body.address,
+        # Not convened yet: the date is left for the secretariat to write by hand.
+        "place_date": f"{city}, le {w.plain_date(sent_on)}" if sent_on else f"{city}, le ……………",
+        "recipients": f"Mesdames et Messieurs les membres {w.of_the(body.assembly_name)}",
+        "object": f"Convocation à la séance {w.of_the(body.assembly_name)} du "
+        f"{w.long_date(session.date)}",
+        "salutation": "Madame, Monsieur,",
+        "invitation": w.convocation_invitation(
+            assembly=body.assembly_name,
+            body_name=body.name,
+            day=session.date,
+            start=session.start_time,
+            place=session.place,
+        ),
+        "agenda": [
+            {
+                "position": item.position,
+                "title": item.title,
+                "kind": ITEM_KIND_LABELS.get(AgendaItem.Kind(item.kind), ""),
+            }
+            for item in items
+        ],
+        "proxy_notice": w.proxy_notice(body.assembly_name, body.max_proxies_per_holder),
+        "substitute_notice": (
+            "Un membre titulaire empêché est invité à en informer son suppléant, qui siège "
+            "alors avec voix délibérative."
+            if body.substitutes_sit
+            else ""
+        ),
+        "closing": "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations "
+        "distinguées.",
+        "signature": {
+            "label": w.president_signature(_civility(president)),
+            "name": president.full_name if president else "",
+        },
+    }
+
+
+def emargement_context(session: Session | int) -> dict[str, Any]:
+    """The feuille d'émargement: every member in office and every suppléant, to sign."""
+    session = load_session(session)
+    body: Body = session.body
+    roll = session_roll(session)
+    quorum = session_quorum(session, roll)
+    mandates = list(mandates_open_on(body, session.date))
+    proxies = {
+        p.giver_id: p.holder.person.full_name
+        for p in Proxy.objects.filter(session=session, revoked_at__isnull=True).select_related(
+            "holder__person"
+        )
+    }
+
+    def row(mandate: Mandate) -> dict[str, str]:
+        holder = proxies.get(mandate.pk)
+        return {
+            "name": mandate.person.full_name,
+            "civility": mandate.person.civility,
+            "entity": mandate.entity.short_name if mandate.entity else "",
+            "office": mandate.office,
+            "proxy": f"Pouvoir à {holder}" if holder else "",
+        }
+
+    titulaires = [row(m) for m in mandates if m.role == Mandate.Role.TITULAIRE]
+    suppleants = [row(m) for m in mandates if m.role == Mandate.Role.SUPPLEANT]
+    return {
+        "doc": doc_meta(session, "Feuille d'émargement", "Feuille d'émargement"),
+        "heading": heading_context(session),
+        "title": "FEUILLE D'ÉMARGEMENT",
+        "when": w.capfirst(w.long_date(session.date))
+        + (f" à {w.time_in_words(session.start_time)}" if session.start_time else ""),
+        "place": session.place,
+        "in_office": quorum.in_office,
+        "threshold": quorum.threshold,
+        "titulaires": titulaires,
+        "suppleants": suppleants,
+        "groups": [
+            {"label": "Membres titulaires", "rows": titulaires},
+            {"label": "Membres suppléants", "rows": suppleants},
+        ],
+        "with_entities": any(r["entity"] for r in titulaires + suppleants),
+    }
