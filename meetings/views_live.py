@@ -27,7 +27,9 @@ from members.models import Mandate
 from pma_governance.access import can_edit, get_session_for_user
 
 
-def _proxy_form(state: screen.LiveState, data: Any = None) -> ProxyForm:
+def _proxy_form(
+    state: screen.LiveState, data: Any = None, *, keep_holder: bool = True
+) -> ProxyForm:
     givers = [
         row.mandate
         for row in state.rows
@@ -39,6 +41,15 @@ def _proxy_form(state: screen.LiveState, data: Any = None) -> ProxyForm:
     elif givers:
         giver_id = givers[0].pk
     holders = state.holder_choices(giver_id) if giver_id else []
+    typed = str(data.get("holder", "")) if data is not None else ""
+    if (
+        keep_holder
+        and typed.isdigit()
+        and int(typed) in state.mandates
+        and int(typed) not in {h.pk for h in holders}
+    ):
+        # Keep what was typed on screen even when it is (now) illegal, beside the reason.
+        holders = [*holders, state.mandates[int(typed)]]
     return ProxyForm(
         data,
         givers=givers,
@@ -160,7 +171,12 @@ def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
     state = screen.live_state(session)
     if request.POST.get("refresh"):
         # The giver changed: offer that giver's legal holders, keep the rest as typed.
-        return _render(request, session, proxy_form=_proxy_form(state, request.POST), focus="proxy")
+        return _render(
+            request,
+            session,
+            proxy_form=_proxy_form(state, request.POST, keep_holder=False),
+            focus="proxy",
+        )
     form = _proxy_form(state, request.POST)
     if not form.is_valid():
         return _render(request, session, proxy_form=form, focus="proxy")

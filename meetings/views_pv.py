@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from meetings.models import AgendaItem, ProcesVerbal, Session
@@ -136,6 +137,7 @@ def _conflict(form: PvForm, exc: PvConflict, items: list[AgendaItem]) -> dict[st
     }
 
 
+@xframe_options_sameorigin  # shown in the editor's own iframe
 @require_http_methods(["GET", "POST"])
 def pv_preview(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)

@@ -144,6 +144,7 @@ def test_illegal_proxy_is_refused_and_the_input_is_kept(
     assert "Alain Bavay" in html and "pouvoir" in html
     assert 'data-testid="proxy-errors"' in html
     assert re.search(rf'<option value="{giver.pk}" selected>', html)
+    assert re.search(rf'<option value="{holder.pk}" selected>', html)
     assert 'value="2023-06-12"' in html
     assert not Proxy.objects.filter(session=session, giver=giver).exists()
 

@@ -1,0 +1,88 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the live test server."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from members.models import Body, BodyAccess
+from pma_governance.roles import SECRETARIAT, ensure_roles
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "mot-de-passe-de-test-2023"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between browser steps are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium introuvable ({CHROMIUM}) : installez-le avec `apt-get install -y chromium`.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[object]:
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 1000}, locale="fr-FR", timezone_id="Europe/Paris"
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def make_user(body: Body, username: str, role: str = SECRETARIAT, **names: str) -> User:
+    groups = ensure_roles()
+    user = User.objects.create_user(username=username, password=PASSWORD, **names)
+    user.groups.add(groups[role] if role in groups else Group.objects.get(name=role))
+    BodyAccess.objects.create(user=user, body=body)
+    return user
+
+
+def login(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/connexion/")
+    page.get_by_label("Nom d’utilisateur").or_(page.locator("#id_username")).first.fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def counter(page: Page, testid: str) -> int:
+    text = page.get_by_test_id(testid).first.inner_text()
+    match = re.search(r"\d+", text)
+    assert match, f"no figure in {testid}: {text!r}"
+    return int(match.group(0))
