@@ -77,7 +77,9 @@ class LiveState:
     def voters_for_roll_call(self, item: AgendaItem) -> list[tuple[Mandate, Mandate | None]]:
         """Who votes on an item by name: present voting members, then each proxy's giver."""
         count = self.roll.count(item.position)
-        people = [(self.mandates[int(i)], None) for i in sorted(count.present, key=int)]
+        people: list[tuple[Mandate, Mandate | None]] = [
+            (self.mandates[int(i)], None) for i in sorted(count.present, key=int)
+        ]
         people += [
             (self.mandates[int(giver)], self.mandates[int(holder)])
             for giver, holder in sorted(count.represented.items(), key=lambda kv: int(kv[0]))
