@@ -2,15 +2,142 @@
 
 from __future__ import annotations
 
+import pgtrigger
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from deliberations.actes import MATIERE_CHOICES, NATURE_CHOICES
-from meetings.models import AgendaItem
+from meetings.models import (
+    FACTS_FROZEN_MESSAGE,
+    RETURN_ROW,
+    AgendaItem,
+    ProcesVerbal,
+    Session,
+    history_tracked,
+    signed_act_frozen,
+    signed_act_needs_frozen_session,
+    sql_day,
+    sql_literal,
+    sql_raise,
+)
 from members.models import Body, Mandate
 
 ACK_IDENTIFIER_RE = r"^\d{3}-\d{9}-\d{8}-[A-Za-z0-9_]+-(DE|AR|AI|CC|BF|AU)$"
+
+SIGNED_STATUSES = ("signed", "transmitted", "published")
+DELIBERATION_STATUS_RANKS = {"draft": 0, "voted": 0, "signed": 1, "transmitted": 2, "published": 3}
+_SIGNED_SQL = "(" + ", ".join(sql_literal(s) for s in SIGNED_STATUSES) + ")"
+
+
+def _vote_session_sql(item_id_sql: str) -> str:
+    """PL/pgSQL reading a vote's session (its day, its freeze) and its item's title."""
+    return (
+        'SELECT s."date", s.facts_frozen_at, i.title INTO session_day, frozen_at, item_title '
+        "FROM meetings_agendaitem i JOIN meetings_session s ON s.id = i.session_id "
+        f"WHERE i.id = {item_id_sql} FOR KEY SHARE OF s; "
+    )
+
+
+def _vote_frozen_raise() -> str:
+    return sql_raise(
+        FACTS_FROZEN_MESSAGE + " Vote sur « ",
+        "item_title || ' » (séance du ' || " + sql_day("session_day") + " || ').'",
+    )
+
+
+def _vote_added_raise() -> str:
+    return sql_raise(
+        FACTS_FROZEN_MESSAGE + " Vote sur « ",
+        "item_title || ' » : son acte ou le procès-verbal de la séance du ' || "
+        + sql_day("session_day")
+        + " || ' est signé, rien ne peut y être ajouté.'",
+    )
+
+
+def frozen_vote() -> pgtrigger.Trigger:
+    """Refuses to change or delete a vote once its session's facts are frozen, or to add one
+    to a session whose PV is signed (it states every vote)."""
+    return pgtrigger.Trigger(
+        name="vote_facts_frozen",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[
+            ("session_day", "date"),
+            ("frozen_at", "timestamptz"),
+            ("item_title", "text"),
+            ("pv_status", "text"),
+        ],
+        func=pgtrigger.Func(
+            "IF TG_OP <> 'INSERT' THEN " + _vote_session_sql("OLD.item_id") + "END IF; "
+            "IF frozen_at IS NULL AND TG_OP = 'UPDATE' THEN "
+            + _vote_session_sql("NEW.item_id")
+            + "END IF; "
+            "IF frozen_at IS NOT NULL THEN " + _vote_frozen_raise() + " END IF; "
+            "IF TG_OP = 'INSERT' THEN "
+            'SELECT s."date", i.title, pv.status INTO session_day, item_title, pv_status '
+            "FROM meetings_agendaitem i JOIN meetings_session s ON s.id = i.session_id "
+            "LEFT JOIN meetings_procesverbal pv ON pv.session_id = s.id "
+            "WHERE i.id = NEW.item_id FOR KEY SHARE OF s; "
+            "IF pv_status IS NOT NULL AND pv_status <> 'draft' THEN "
+            + _vote_added_raise()
+            + " END IF; END IF; "
+            + RETURN_ROW
+        ),
+    )
+
+
+def frozen_vote_detail(name: str) -> pgtrigger.Trigger:
+    """The same rule for a vote's named votes and non-participants (rows with a `vote_id`)."""
+    by_vote = (
+        'SELECT s."date", s.facts_frozen_at, i.title INTO session_day, frozen_at, item_title '
+        "FROM deliberations_vote v JOIN meetings_agendaitem i ON i.id = v.item_id "
+        "JOIN meetings_session s ON s.id = i.session_id "
+        "WHERE v.id = {vote} FOR KEY SHARE OF s; "
+    )
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[
+            ("session_day", "date"),
+            ("frozen_at", "timestamptz"),
+            ("item_title", "text"),
+            ("pv_status", "text"),
+            ("act_status", "text"),
+        ],
+        func=pgtrigger.Func(
+            "IF TG_OP <> 'INSERT' THEN " + by_vote.format(vote="OLD.vote_id") + "END IF; "
+            "IF frozen_at IS NULL AND TG_OP = 'UPDATE' THEN "
+            + by_vote.format(vote="NEW.vote_id")
+            + "END IF; "
+            "IF frozen_at IS NOT NULL THEN " + _vote_frozen_raise() + " END IF; "
+            "IF TG_OP = 'INSERT' THEN "
+            'SELECT s."date", i.title, pv.status, d.status '
+            "INTO session_day, item_title, pv_status, act_status "
+            "FROM deliberations_vote v JOIN meetings_agendaitem i ON i.id = v.item_id "
+            "JOIN meetings_session s ON s.id = i.session_id "
+            "LEFT JOIN meetings_procesverbal pv ON pv.session_id = s.id "
+            "LEFT JOIN deliberations_deliberation d ON d.item_id = i.id "
+            "WHERE v.id = NEW.vote_id FOR KEY SHARE OF s; "
+            "IF (pv_status IS NOT NULL AND pv_status <> 'draft') "
+            f"OR act_status IN {_SIGNED_SQL} THEN "
+            + _vote_added_raise()
+            + " END IF; END IF; "
+            + RETURN_ROW
+        ),
+    )
+
+
+def insert_only(name: str, message: str, hint: str) -> pgtrigger.Trigger:
+    """Refuses every UPDATE and DELETE of a table whose rows are written once."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        func=pgtrigger.Func(sql_raise(message, hint=hint) + " " + RETURN_ROW),
+    )
 
 
 class VisaTemplate(models.Model):
@@ -32,6 +159,7 @@ class VisaTemplate(models.Model):
         return self.text[:80]
 
 
+@history_tracked("DeliberationEvent")
 class Deliberation(models.Model):
     """A deliberation: the act adopted (or rejected) by the assembly on an agenda item."""
 
@@ -108,12 +236,45 @@ class Deliberation(models.Model):
                 | Q(prefecture_received_on__gte=F("prefecture_sent_on")),
                 name="deliberation_received_after_sent",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "voted"]) | Q(signed_at__isnull=False),
+                name="deliberation_signed_has_date",
+            ),
+        ]
+        permissions = [
+            ("sign_deliberation", "Peut signer les délibérations"),
+            ("transmit_deliberation", "Peut transmettre les délibérations en préfecture"),
+            ("publish_deliberation", "Peut publier les délibérations"),
+        ]
+        triggers = [
+            # Once signed: texts, number and vote columns are frozen; the lifecycle moves on.
+            signed_act_frozen(
+                "deliberation_signed_frozen",
+                ranks=DELIBERATION_STATUS_RANKS,
+                mutable=[
+                    "status",
+                    "prefecture_sent_on",
+                    "prefecture_received_on",
+                    "prefecture_identifier",
+                    "published_on",
+                ],
+                subject="Délibération n° ",
+                subject_sql="COALESCE(OLD.number, '')",
+            ),
+            signed_act_needs_frozen_session(
+                "deliberation_signed_session_frozen",
+                session_sql="(SELECT i.session_id FROM meetings_agendaitem i WHERE i.id = NEW.item_id)",
+                signed_sql=f"NEW.status IN {_SIGNED_SQL}",
+                message="La délibération est signée mais les faits de sa séance ne sont pas "
+                "figés : signez-la par le service de signature, qui fige la séance avec elle.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number or 'Projet'} — {self.title}"
 
 
+@history_tracked("VoteEvent")
 class Vote(models.Model):
     """The vote on an agenda item: ballot, tallies, non-participants and result."""
 
@@ -147,6 +308,7 @@ class Vote(models.Model):
     result = models.CharField("résultat", max_length=10, choices=Result.choices)
     not_voting = models.ManyToManyField(
         Mandate,
+        through="VoteNonParticipant",
         blank=True,
         related_name="votes_not_taken_part",
         verbose_name="ne prenant pas part au vote",
@@ -182,6 +344,7 @@ class Vote(models.Model):
                 condition=Q(blank=0) | Q(ballot="secret"), name="vote_blank_only_secret"
             ),
         ]
+        triggers = [frozen_vote()]
 
     def __str__(self) -> str:
         return f"Vote sur « {self.item.title} »"
@@ -191,6 +354,7 @@ class Vote(models.Model):
         return self.votes_for + self.votes_against
 
 
+@history_tracked("NamedVoteEvent")
 class NamedVote(models.Model):
     """One member's choice in a roll-call vote (scrutin public)."""
 
@@ -209,6 +373,235 @@ class NamedVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vote", "mandate"], name="namedvote_one_per_member"),
         ]
+        triggers = [frozen_vote_detail("namedvote_facts_frozen")]
 
     def __str__(self) -> str:
         return f"{self.mandate.person.full_name} : {self.get_choice_display()}"
+
+
+@history_tracked("VoteNonParticipantEvent")
+class VoteNonParticipant(models.Model):
+    """A member not taking part in a vote (CGCT L2131-11), named in the act."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="non_participants")
+    mandate = models.ForeignKey(
+        Mandate, on_delete=models.PROTECT, related_name="non_participations"
+    )
+
+    class Meta:
+        # The table Django created for the former implicit many-to-many: its rows are kept.
+        db_table = "deliberations_vote_not_voting"
+        verbose_name = "membre ne prenant pas part au vote"
+        verbose_name_plural = "membres ne prenant pas part au vote"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "mandate"], name="votenonparticipant_one_per_member"
+            ),
+        ]
+        triggers = [frozen_vote_detail("votenonparticipant_facts_frozen")]
+
+    def __str__(self) -> str:
+        return f"{self.mandate} ne prenant pas part au vote"
+
+
+class SignedDocument(models.Model):
+    """A signed PDF exactly as signed: stored once with its SHA-256, served as is.
+
+    The bytes live in the database (BinaryField), not under MEDIA_ROOT: they are written in
+    the same transaction as the act's « signed » status and the session's freeze, so a
+    rolled-back signature leaves no orphan file and a signed act never lacks its PDF; the
+    insert-only trigger guards the bytes too, and a database backup holds the whole register.
+    """
+
+    class Kind(models.TextChoices):
+        PV = "pv", "Procès-verbal"
+        DELIBERATION = "deliberation", "Délibération"
+        LISTE = "liste", "Liste des délibérations"
+        CONVOCATION = "convocation", "Convocation"
+
+    kind = models.CharField("document", max_length=20, choices=Kind.choices)
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_documents",
+        verbose_name="séance",
+    )
+    deliberation = models.ForeignKey(
+        Deliberation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_documents",
+        verbose_name="délibération",
+    )
+    pdf = models.BinaryField("PDF signé")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    signed_at = models.DateTimeField("signé le")
+    signatories = models.JSONField(
+        "signataires", default=list, help_text="Dans l'ordre des signatures."
+    )
+
+    class Meta:
+        verbose_name = "document signé"
+        verbose_name_plural = "documents signés"
+        ordering = ["-signed_at"]
+        constraints = [
+            # A deliberation is signed on its own; the other documents belong to a session.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="deliberation", deliberation__isnull=False, session__isnull=True)
+                    | (
+                        ~Q(kind="deliberation")
+                        & Q(session__isnull=False, deliberation__isnull=True)
+                    )
+                ),
+                name="signeddocument_subject_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "session", "deliberation"],
+                nulls_distinct=False,
+                name="signeddocument_one_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="signeddocument_sha256_hex"
+            ),
+        ]
+        triggers = [
+            insert_only(
+                "signeddocument_insert_only",
+                "Document signé : il est conservé tel qu'il a été signé et ne peut être ni "
+                "modifié ni supprimé.",
+                hint="Une correction passe par un erratum ou par un nouvel acte.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.deliberation or self.session
+        return f"{self.get_kind_display()} signé — {subject}"
+
+
+@history_tracked("ErratumEvent")
+class Erratum(models.Model):
+    """An erratum correcting a signed deliberation or procès-verbal, which never changes."""
+
+    deliberation = models.ForeignKey(
+        Deliberation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="errata",
+        verbose_name="délibération corrigée",
+    )
+    pv = models.ForeignKey(
+        ProcesVerbal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="errata",
+        verbose_name="procès-verbal corrigé",
+    )
+    text = models.TextField("texte de l'erratum")
+    date = models.DateField("date")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="établi par",
+    )
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "erratum"
+        verbose_name_plural = "errata"
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deliberation__isnull=False, pv__isnull=True)
+                | Q(deliberation__isnull=True, pv__isnull=False),
+                name="erratum_corrects_one_act",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="erratum_has_text"),
+        ]
+        triggers = [
+            insert_only(
+                "erratum_insert_only",
+                "Un erratum enregistré ne peut être ni modifié ni supprimé.",
+                hint="Pour le corriger, enregistrez un nouvel erratum.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Erratum du {self.date:%d/%m/%Y} — {self.deliberation or self.pv}"
+
+
+@history_tracked("DeliberationAnnexEvent", exclude=["content"])
+class DeliberationAnnex(models.Model):
+    """A document annexed to a deliberation and transmitted with it to the prefecture."""
+
+    deliberation = models.ForeignKey(
+        Deliberation, on_delete=models.CASCADE, related_name="annexes", verbose_name="délibération"
+    )
+    position = models.PositiveSmallIntegerField("rang", default=1)
+    title = models.CharField("intitulé", max_length=300)
+    filename = models.CharField("nom du fichier", max_length=150)
+    content_type = models.CharField("type de fichier", max_length=100, default="application/pdf")
+    content = models.BinaryField("contenu")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    added_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "annexe"
+        verbose_name_plural = "annexes"
+        ordering = ["deliberation", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "filename"], name="annex_unique_filename"
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="annex_sha256_hex"
+            ),
+        ]
+        triggers = [
+            # An annex of a signed act stays as it was; none is added once the act is sent.
+            pgtrigger.Trigger(
+                name="annex_frozen_with_act",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                declare=[("act_status", "text"), ("act_number", "text")],
+                func=pgtrigger.Func(
+                    "IF TG_OP <> 'INSERT' THEN "
+                    "SELECT d.status, d.number INTO act_status, act_number "
+                    "FROM deliberations_deliberation d WHERE d.id = OLD.deliberation_id "
+                    "FOR KEY SHARE; "
+                    f"IF act_status IN {_SIGNED_SQL} THEN "
+                    + sql_raise(
+                        FACTS_FROZEN_MESSAGE + " Annexes de la délibération n° ",
+                        "act_number || ' : figées avec l''acte signé.'",
+                    )
+                    + " END IF; END IF; "
+                    "IF TG_OP <> 'DELETE' THEN "
+                    "SELECT d.status, d.number INTO act_status, act_number "
+                    "FROM deliberations_deliberation d WHERE d.id = NEW.deliberation_id "
+                    "FOR KEY SHARE; "
+                    f"IF TG_OP = 'UPDATE' AND act_status IN {_SIGNED_SQL} THEN "
+                    + sql_raise(
+                        FACTS_FROZEN_MESSAGE + " Annexes de la délibération n° ",
+                        "act_number || ' : figées avec l''acte signé.'",
+                    )
+                    + " END IF; "
+                    "IF act_status IN ('transmitted', 'published') THEN "
+                    + sql_raise(
+                        "La délibération n° ",
+                        "act_number || ' est transmise en préfecture : aucune annexe ne peut "
+                        "plus lui être ajoutée.'",
+                    )
+                    + " END IF; END IF; "
+                    + RETURN_ROW
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.filename})"

@@ -2,13 +2,163 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from members.models import Body, Mandate
 
+_M = TypeVar("_M", bound=models.Model)
 
+# --- History and immutability, kept by the database itself (DESIGN §4.6) -----------------
+
+FACTS_FROZEN_MESSAGE = (
+    "Acte signé : les faits qu'il constate ne peuvent plus être modifiés (corriger par un erratum)."
+)
+FROZEN_HINT = "Une correction passe par un erratum ou par un nouvel acte."
+FROZEN_SQLSTATE = "23001"
+
+
+def sql_literal(text: str) -> str:
+    """`text` as a SQL string literal inside a pgtrigger.Func (whose braces are format fields)."""
+    return "'" + text.replace("'", "''").replace("{", "{{").replace("}", "}}") + "'"
+
+
+def sql_raise(message: str, detail_sql: str = "''", hint: str = FROZEN_HINT) -> str:
+    """PL/pgSQL refusing the statement: `message`, then the SQL expression `detail_sql`."""
+    # 23001 restrict_violation, as for a RESTRICT foreign key: Django raises IntegrityError.
+    return (
+        f"RAISE EXCEPTION USING ERRCODE = {sql_literal(FROZEN_SQLSTATE)}, "
+        f"MESSAGE = {sql_literal(message)} || {detail_sql}, HINT = {sql_literal(hint)};"
+    )
+
+
+def sql_day(expression: str) -> str:
+    """A date column as « 13/06/2023 » in a trigger's message."""
+    return f"to_char({expression}, 'DD/MM/YYYY')"
+
+
+RETURN_ROW = "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
+
+
+def history_tracked(
+    model_name: str, *, exclude: list[str] | None = None
+) -> Callable[[type[_M]], type[_M]]:
+    """Database-side history: insert, update (row before AND after) and delete, with context.
+
+    The middleware's context (user, URL) is attached to every event; event tables are
+    append-only, so history itself cannot be rewritten.
+    """
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        # Row before the update, then row after: consecutive events give « avant → après ».
+        pghistory.UpdateEvent("before_update", row=pghistory.Old),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=model_name,
+        exclude=exclude,
+        obj_field=pghistory.ObjForeignKey(related_name="events", related_query_name="event"),
+        append_only=True,
+    )
+
+
+PV_STATUS_RANKS = {"draft": 0, "signed": 1, "adopted": 2, "published": 3}
+
+
+def _rank_sql(column: str, ranks: dict[str, int]) -> str:
+    cases = " ".join(f"WHEN {sql_literal(status)} THEN {rank}" for status, rank in ranks.items())
+    return f"(CASE {column} {cases} ELSE -1 END)"
+
+
+def signed_act_frozen(
+    name: str, *, ranks: dict[str, int], mutable: list[str], subject: str, subject_sql: str
+) -> pgtrigger.Trigger:
+    """Refuses to delete a signed act, to change its texts and facts, or to move it backwards.
+
+    `ranks` orders the statuses (rank 0 and below: not signed yet); `mutable` lists the
+    lifecycle columns that may still change (publication, prefecture…).
+    """
+    signed = f"{_rank_sql('OLD.status', ranks)} > 0"
+    columns = "ARRAY[" + ", ".join(sql_literal(c) for c in mutable) + "]"
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        func=pgtrigger.Func(
+            f"IF {signed} THEN "
+            "IF TG_OP = 'DELETE' THEN "
+            + sql_raise(
+                FACTS_FROZEN_MESSAGE + " " + subject,
+                subject_sql + " || ' : un acte signé ne peut être supprimé.'",
+            )
+            + " END IF; "
+            f"IF (to_jsonb(NEW) - {columns}) IS DISTINCT FROM (to_jsonb(OLD) - {columns}) THEN "
+            + sql_raise(FACTS_FROZEN_MESSAGE + " " + subject, subject_sql + " || '.'")
+            + " END IF; "
+            f"IF {_rank_sql('NEW.status', ranks)} < {_rank_sql('OLD.status', ranks)} THEN "
+            + sql_raise(
+                FACTS_FROZEN_MESSAGE + " " + subject,
+                subject_sql + " || ' : un acte signé ne revient pas à un état antérieur.'",
+            )
+            + " END IF; END IF; "
+            + RETURN_ROW
+        ),
+    )
+
+
+def signed_act_needs_frozen_session(
+    name: str, *, session_sql: str, signed_sql: str, message: str
+) -> pgtrigger.Trigger:
+    """At commit, refuses a signed act whose session's facts were not frozen with it."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        timing=pgtrigger.Deferred,
+        func=pgtrigger.Func(
+            f"IF {signed_sql} AND EXISTS (SELECT 1 FROM meetings_session s "
+            f"WHERE s.id = {session_sql} AND s.facts_frozen_at IS NULL) THEN "
+            + sql_raise(message)
+            + " END IF; RETURN NULL;"
+        ),
+    )
+
+
+def frozen_session_children(name: str, what: str) -> pgtrigger.Trigger:
+    """Refuses any write to `what` (attendances, proxies…) of a session whose facts are frozen."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[("session_day", "date"), ("frozen_at", "timestamptz")],
+        func=pgtrigger.Func(
+            # KEY SHARE: a signature in progress (FOR UPDATE on the session) and this write
+            # wait for each other, so no change slips in between the snapshot and the freeze.
+            "IF TG_OP <> 'INSERT' THEN "
+            'SELECT s."date", s.facts_frozen_at INTO session_day, frozen_at '
+            "FROM meetings_session s WHERE s.id = OLD.session_id FOR KEY SHARE; "
+            "END IF; "
+            "IF frozen_at IS NULL AND TG_OP <> 'DELETE' THEN "
+            'SELECT s."date", s.facts_frozen_at INTO session_day, frozen_at '
+            "FROM meetings_session s WHERE s.id = NEW.session_id FOR KEY SHARE; "
+            "END IF; "
+            "IF frozen_at IS NOT NULL THEN "
+            + sql_raise(
+                FACTS_FROZEN_MESSAGE + f" {what} de la séance du ",
+                sql_day("session_day") + " || '.'",
+            )
+            + " END IF; "
+            + RETURN_ROW
+        ),
+    )
+
+
+@history_tracked("SessionEvent")
 class Session(models.Model):
     """A séance of a body's assembly."""
 
@@ -56,6 +206,14 @@ class Session(models.Model):
         verbose_name="reconvoquée après la séance",
         help_text="Séance sans quorum dont celle-ci reprend les points (CGCT L2121-17).",
     )
+    facts_frozen_at = models.DateTimeField(
+        "faits figés le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Posée à la signature du procès-verbal ou d'une délibération de la séance : "
+        "présences, pouvoirs, ordre du jour et votes ne changent plus.",
+    )
 
     class Meta:
         verbose_name = "séance"
@@ -77,11 +235,46 @@ class Session(models.Model):
                 condition=~Q(reconvenes=F("id")), name="session_not_reconvening_itself"
             ),
         ]
+        triggers = [
+            # The session's stated columns freeze with its acts; only its lifecycle moves on.
+            pgtrigger.Trigger(
+                name="session_facts_frozen",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=pgtrigger.Func(
+                    "IF OLD.facts_frozen_at IS NOT NULL THEN "
+                    "IF TG_OP = 'DELETE' THEN "
+                    + sql_raise(
+                        FACTS_FROZEN_MESSAGE + " La séance du ",
+                        sql_day('OLD."date"') + " || ' ne peut être supprimée.'",
+                    )
+                    + " END IF; "
+                    "IF NEW.facts_frozen_at IS DISTINCT FROM OLD.facts_frozen_at THEN "
+                    + sql_raise(
+                        "Les faits de la séance du ",
+                        sql_day('OLD."date"')
+                        + " || ' sont figés depuis la signature : cela ne peut être annulé.'",
+                    )
+                    + " END IF; "
+                    "IF (to_jsonb(NEW) - ARRAY['status', 'convocation_sent_at']) "
+                    "IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['status', 'convocation_sent_at']) "
+                    "THEN "
+                    + sql_raise(
+                        FACTS_FROZEN_MESSAGE + " Séance du ",
+                        sql_day('OLD."date"')
+                        + " || ' : date, heures, lieu, présidence et secrétariat sont figés.'",
+                    )
+                    + " END IF; END IF; "
+                    + RETURN_ROW
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.body.short_name} — séance du {self.date:%d/%m/%Y}"
 
 
+@history_tracked("AgendaItemEvent")
 class AgendaItem(models.Model):
     """An item of the ordre du jour."""
 
@@ -130,6 +323,7 @@ class AgendaItem(models.Model):
             ),
             models.CheckConstraint(condition=Q(position__gte=1), name="item_position_positive"),
         ]
+        triggers = [frozen_session_children("agendaitem_facts_frozen", "Ordre du jour")]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
@@ -139,6 +333,7 @@ class AgendaItem(models.Model):
         return self.kind in {self.Kind.PV_ADOPTION, self.Kind.DELIBERATION}
 
 
+@history_tracked("AttendanceEvent")
 class Attendance(models.Model):
     """A mandate's attendance at a session (présent, excusé, absent)."""
 
@@ -210,11 +405,13 @@ class Attendance(models.Model):
                 name="attendance_moves_only_when_present",
             ),
         ]
+        triggers = [frozen_session_children("attendance_facts_frozen", "Présences")]
 
     def __str__(self) -> str:
         return f"{self.mandate.person.full_name} — {self.get_status_display()}"
 
 
+@history_tracked("ProxyEvent")
 class Proxy(models.Model):
     """A proxy (pouvoir) given by an absent member to a present one."""
 
@@ -260,6 +457,7 @@ class Proxy(models.Model):
             ),
             models.CheckConstraint(condition=~Q(giver=F("holder")), name="proxy_not_to_self"),
         ]
+        triggers = [frozen_session_children("proxy_facts_frozen", "Pouvoirs")]
 
     def __str__(self) -> str:
         return (
@@ -275,6 +473,7 @@ class Proxy(models.Model):
         return count
 
 
+@history_tracked("ProcesVerbalEvent")
 class ProcesVerbal(models.Model):
     """The procès-verbal (minutes) of a session (CGCT L2121-15)."""
 
@@ -315,6 +514,29 @@ class ProcesVerbal(models.Model):
             models.CheckConstraint(
                 condition=Q(published_on__isnull=True) | ~Q(status="draft"),
                 name="pv_published_after_signature",
+            ),
+        ]
+        permissions = [
+            ("sign_procesverbal", "Peut signer les procès-verbaux"),
+            ("publish_procesverbal", "Peut publier les procès-verbaux"),
+        ]
+        triggers = [
+            signed_act_frozen(
+                "pv_signed_frozen",
+                ranks=PV_STATUS_RANKS,
+                mutable=["status", "updated_at", "updated_by_id", "deposited_on", "published_on"],
+                subject="Procès-verbal de la séance du ",
+                subject_sql=(
+                    "(SELECT " + sql_day('s."date"') + " FROM meetings_session s "
+                    "WHERE s.id = OLD.session_id)"
+                ),
+            ),
+            signed_act_needs_frozen_session(
+                "pv_signed_session_frozen",
+                session_sql="NEW.session_id",
+                signed_sql="NEW.status <> 'draft'",
+                message="Le procès-verbal est signé mais les faits de sa séance ne sont pas "
+                "figés : signez-le par le service de signature, qui fige la séance avec lui.",
             ),
         ]
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pma_governance import views
+from pma_governance.documents import views as documents
 
 admin.site.site_header = "PMA Governance — administration"
 admin.site.site_title = "PMA Governance"
@@ -18,5 +19,15 @@ urlpatterns = [
     path("membres/", include("members.urls")),
     path("seances/", include("meetings.urls")),
     path("deliberations/", include("deliberations.urls")),
+    path(
+        "documents/seances/<int:pk>/<slug:kind>.pdf",
+        documents.session_document,
+        name="session_document",
+    ),
+    path(
+        "documents/deliberations/<int:pk>.pdf",
+        documents.deliberation_document,
+        name="deliberation_document",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -102,11 +102,22 @@ def document_context(
 
 
 def document_pdf(
-    kind: str, *, session: Session | None = None, deliberation: Deliberation | None = None
+    kind: str,
+    *,
+    session: Session | None = None,
+    deliberation: Deliberation | None = None,
+    draft_mark: bool = False,
 ) -> bytes:
-    """Render a document now: `pv`, `liste`, `convocation`, `emargement` or `deliberation`."""
+    """Render a document now: `pv`, `liste`, `convocation`, `emargement` or `deliberation`.
+
+    `draft_mark` stamps every page « Projet — document non signé », for copies handed
+    out before signature.
+    """
     spec = document_kind(kind)
-    return render_pdf(spec.template, spec.context(session, deliberation))
+    context = spec.context(session, deliberation)
+    if draft_mark:
+        context = {**context, "draft_mark": True}
+    return render_pdf(spec.template, context)
 
 
 def document_filename(

@@ -1,0 +1,188 @@
+"""Signing a deliberation (president, then secretary) and correcting a signed act by erratum.
+
+At signature the deliberation's texts, number, vote and the roll it states are snapshotted
+into `frozen_facts`, the session's facts are frozen (the database then refuses to change
+them) and the signed PDF is stored with its SHA-256, never to be rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from deliberations.models import SIGNED_STATUSES, Deliberation, Erratum, SignedDocument
+from meetings.models import ProcesVerbal, Session
+from meetings.signing import (
+    PRESIDENT_FIELD,
+    SECRETARY_FIELD,
+    ensure_may_sign,
+    president_signatory,
+    refused_when_frozen,
+    secretary_signatory,
+    session_facts,
+    session_freeze,
+    sign_twice,
+    signatory_record,
+)
+
+
+def deliberation_facts(deliberation: Deliberation, session: Session) -> dict[str, Any]:
+    """What the act states: its texts and number, its item with the vote, and the roll."""
+    assert deliberation.item is not None
+    facts = session_facts(session, item=deliberation.item)
+    facts["deliberation"] = {
+        "number": deliberation.number,
+        "title": deliberation.title,
+        "nature": deliberation.nature,
+        "matiere": deliberation.matiere,
+        "visas": list(deliberation.visas),
+        "considerants": deliberation.considerants,
+        "dispositif": deliberation.dispositif,
+        "budget_year": deliberation.budget_year,
+    }
+    return facts
+
+
+@transaction.atomic
+def deliberation_sign(
+    *, deliberation: Deliberation, president_user: Any, secretary_user: Any
+) -> SignedDocument:
+    """Sign a voted deliberation: president then secretary; facts frozen; PDF stored."""
+    from pma_governance.documents.catalog import document_pdf
+    from pma_governance.documents.storage import store_signed
+
+    item_session = (
+        Deliberation.objects.filter(pk=deliberation.pk)
+        .values_list("item__session_id", flat=True)
+        .first()
+    )
+    if item_session is None:
+        raise ValidationError(
+            "Cette délibération n'est rattachée à aucun point d'une séance : elle ne peut être "
+            "signée."
+        )
+    # Lock the session, then the act (the order vote_record takes): one signature stored,
+    # and no roll-call change between the snapshot of the facts and their freeze.
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("body", "president__person", "secretary__person")
+        .get(pk=item_session)
+    )
+    deliberation = (
+        Deliberation.objects.select_for_update(of=("self",))
+        .select_related("item", "body")
+        .get(pk=deliberation.pk)
+    )
+    label = f"La délibération n° {deliberation.number}" if deliberation.number else "Ce projet"
+    if deliberation.status in SIGNED_STATUSES:
+        raise ValidationError(f"{label} est déjà signée.")
+    if deliberation.status != Deliberation.Status.VOTED or not hasattr(deliberation.item, "vote"):
+        raise ValidationError(f"{label} n'a pas été votée : elle ne peut être signée.")
+    if session.president is None or session.secretary is None:
+        raise ValidationError(
+            f"La séance du {session.date:%d/%m/%Y} n'a pas de président ou de secrétaire de "
+            "séance : la délibération ne peut être signée."
+        )
+    ensure_may_sign(
+        president_user,
+        session.president,
+        perm="deliberations.sign_deliberation",
+        as_what="président",
+    )
+    ensure_may_sign(
+        secretary_user,
+        session.secretary,
+        perm="deliberations.sign_deliberation",
+        as_what="secrétaire de séance",
+    )
+    now = timezone.now()
+    facts = deliberation_facts(deliberation, session)
+    with refused_when_frozen():
+        deliberation.status = Deliberation.Status.SIGNED
+        deliberation.signed_at = now
+        deliberation.frozen_facts = facts
+        deliberation.save(update_fields=["status", "signed_at", "frozen_facts"])
+        session_freeze(session, now)
+    president = president_signatory(session.president)
+    secretary = secretary_signatory(session.secretary)
+    pdf = sign_twice(
+        document_pdf("deliberation", deliberation=deliberation),
+        president=president,
+        secretary=secretary,
+        reason=f"Délibération n° {deliberation.number}",
+        location=session.body.seat_city,
+    )
+    return store_signed(
+        kind="deliberation",
+        deliberation=deliberation,
+        pdf=pdf,
+        signed_at=now,
+        signatories=[
+            signatory_record(president, session.president, president_user, PRESIDENT_FIELD, now),
+            signatory_record(secretary, session.secretary, secretary_user, SECRETARY_FIELD, now),
+        ],
+    )
+
+
+# --- Errata: the way to correct a signed act -----------------------------------------------
+
+
+def erratum_validate(
+    *,
+    deliberation: Deliberation | None,
+    pv: ProcesVerbal | None,
+    text: str,
+    date: dt.date,
+) -> None:
+    """Why an erratum cannot be recorded, as a French ValidationError (nothing when it can)."""
+    if (deliberation is None) == (pv is None):
+        raise ValidationError("Un erratum corrige une délibération ou un procès-verbal, un seul.")
+    if not text.strip():
+        raise ValidationError("Le texte de l'erratum est vide.")
+    if deliberation is not None:
+        if deliberation.status not in SIGNED_STATUSES:
+            raise ValidationError(
+                "Cette délibération n'est pas signée : corrigez-la directement, sans erratum."
+            )
+        signed_at = deliberation.signed_at
+    else:
+        assert pv is not None
+        if pv.status == ProcesVerbal.Status.DRAFT:
+            raise ValidationError(
+                "Ce procès-verbal n'est pas signé : corrigez-le directement, sans erratum."
+            )
+        signed_at = pv.signed_at
+    if signed_at is not None and date < timezone.localdate(signed_at):
+        raise ValidationError(
+            f"Un erratum ne peut être daté d'avant la signature de l'acte "
+            f"({timezone.localdate(signed_at):%d/%m/%Y})."
+        )
+
+
+@transaction.atomic
+def erratum_create(
+    *,
+    text: str,
+    created_by: Any,
+    deliberation: Deliberation | None = None,
+    pv: ProcesVerbal | None = None,
+    date: dt.date | None = None,
+) -> Erratum:
+    """Record an erratum to a signed act; the act itself and its PDF stay as signed."""
+    # The act's row is read locked so that the erratum is checked against its final status.
+    if deliberation is not None:
+        deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    if pv is not None:
+        pv = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
+    date = date or timezone.localdate()
+    erratum_validate(deliberation=deliberation, pv=pv, text=text, date=date)
+    erratum = Erratum(
+        deliberation=deliberation, pv=pv, text=text.strip(), date=date, created_by=created_by
+    )
+    erratum.full_clean()
+    erratum.save()
+    return erratum

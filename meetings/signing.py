@@ -1,0 +1,225 @@
+"""Signing the procès-verbal: one PAdES PDF signed by the president, then the secretary.
+
+At signature the facts the PV states (attendance, proxies, agenda, votes, texts) are
+snapshotted into `frozen_facts` (as OpenSlides' BasePoll.stop snapshots its voters), the
+session's facts are frozen — the database then refuses any change to them — and the
+signed PDF is stored with its SHA-256, to be served as is and never rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, InternalError, transaction
+from django.utils import timezone
+
+from meetings.models import FROZEN_SQLSTATE, AgendaItem, ProcesVerbal, Session
+from members.models import Mandate
+from pma_governance.documents import wording
+from pma_governance.documents.signing import Signatory, SigningError, sign_pdf
+
+if TYPE_CHECKING:
+    from deliberations.models import SignedDocument
+
+PRESIDENT_FIELD = "president"
+SECRETARY_FIELD = "secretaire"
+
+
+# --- The database's refusal, for the user ------------------------------------------------
+
+
+def frozen_refusal(exc: BaseException) -> str | None:
+    """The French message of an immutability trigger's refusal, or None for another error."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    if getattr(cause, "sqlstate", None) != FROZEN_SQLSTATE or diag is None:
+        return None
+    return str(diag.message_primary or "")
+
+
+@contextmanager
+def refused_when_frozen() -> Iterator[None]:
+    """Turn a write refused by the immutability triggers into a French ValidationError."""
+    try:
+        # A savepoint: the refused statement must not poison the caller's transaction.
+        with transaction.atomic():
+            yield
+    except (IntegrityError, InternalError) as exc:
+        message = frozen_refusal(exc)
+        if message is None:
+            raise
+        raise ValidationError(message) from exc
+
+
+# --- Who signs ----------------------------------------------------------------------------
+
+
+def president_signatory(mandate: Mandate) -> Signatory:
+    """« Alain Bavay, Le Président »."""
+    role = wording.president_signature(mandate.person.civility).rstrip(",")
+    return Signatory(name=mandate.person.full_name, role=role)
+
+
+def secretary_signatory(mandate: Mandate) -> Signatory:
+    """« Corinne Laversin, La secrétaire de séance »."""
+    role = wording.capfirst(wording.secretary_signature(mandate.person.civility).rstrip(","))
+    return Signatory(name=mandate.person.full_name, role=role)
+
+
+def ensure_may_sign(user: Any, mandate: Mandate, *, perm: str, as_what: str) -> None:
+    """The account signs as this mandate's holder: it is theirs, or it may sign acts."""
+    if user is None or not getattr(user, "is_active", False):
+        raise ValidationError(f"Signature du {as_what} : aucun compte actif n'est indiqué.")
+    if mandate.person.user_id == user.pk or user.has_perm(perm):
+        return
+    raise ValidationError(
+        f"Le compte « {user.get_username()} » ne peut signer en qualité de {as_what} : ce "
+        f"n'est pas celui de {mandate.person.full_name} et il n'a pas le droit de signer."
+    )
+
+
+def signatory_record(
+    signatory: Signatory, mandate: Mandate, user: Any, field_name: str, at: dt.datetime
+) -> dict[str, Any]:
+    """What SignedDocument.signatories keeps about one signature."""
+    return {
+        "field": field_name,
+        "name": signatory.name,
+        "role": signatory.role,
+        "mandate": mandate.external_id or str(mandate.pk),
+        "user": user.get_username(),
+        "user_id": user.pk,
+        "signed_at": at.isoformat(),
+    }
+
+
+def sign_twice(
+    pdf: bytes,
+    *,
+    president: Signatory,
+    secretary: Signatory,
+    reason: str,
+    location: str,
+) -> bytes:
+    """The president's PAdES signature, then the secretary's, each in its own revision."""
+    try:
+        signed = sign_pdf(
+            pdf, signatory=president, field_name=PRESIDENT_FIELD, reason=reason, location=location
+        )
+        return sign_pdf(
+            signed,
+            signatory=secretary,
+            field_name=SECRETARY_FIELD,
+            reason=reason,
+            location=location,
+        )
+    except SigningError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+# --- The facts frozen with the act --------------------------------------------------------
+
+
+def session_facts(session: Session, *, item: AgendaItem | None = None) -> dict[str, Any]:
+    """The session's facts as the interchange states them (roll, figures, votes, texts).
+
+    With `item`, only that item is kept: what a deliberation states besides the roll.
+    """
+    from meetings.interchange import export_session
+
+    facts = export_session(session.body, session.date)
+    if item is not None:
+        position = list(session.items.order_by("position").values_list("pk", flat=True))
+        index = position.index(item.pk)
+        facts["session"]["items"] = [facts["session"]["items"][index]]
+    return facts
+
+
+def session_freeze(session: Session, at: dt.datetime) -> None:
+    """Freeze the session's facts (once: the first signed act sets the date)."""
+    if session.facts_frozen_at is None:
+        session.facts_frozen_at = at
+        session.save(update_fields=["facts_frozen_at"])
+
+
+def pv_problems(session: Session) -> list[str]:
+    """Why the PV of `session` cannot be signed yet (empty when it is complete)."""
+    problems = []
+    if session.president_id is None:
+        problems.append("La séance n'a pas de président de séance.")
+    if session.secretary_id is None:
+        problems.append("La séance n'a pas de secrétaire de séance.")
+    unvoted = session.items.filter(
+        kind__in=[AgendaItem.Kind.PV_ADOPTION, AgendaItem.Kind.DELIBERATION],
+        vote__isnull=True,
+    ).order_by("position")
+    problems += [
+        f"Le vote du point {i.position} « {i.title} » n'est pas enregistré." for i in unvoted
+    ]
+    return problems
+
+
+@transaction.atomic
+def pv_sign(*, pv: ProcesVerbal, president_user: Any, secretary_user: Any) -> SignedDocument:
+    """Sign a complete PV: president then secretary; facts frozen; the PDF stored as signed."""
+    from pma_governance.documents.catalog import document_pdf
+    from pma_governance.documents.storage import store_signed
+
+    # Lock the session, then its PV: two clicks on « Signer » store one document, and no
+    # roll-call change slips in between the snapshot of the facts and their freeze.
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("body", "president__person", "secretary__person")
+        .get(pk=pv.session_id)
+    )
+    pv = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
+    if pv.status != ProcesVerbal.Status.DRAFT:
+        raise ValidationError(
+            f"Le procès-verbal de la séance du {session.date:%d/%m/%Y} est déjà signé."
+        )
+    problems = pv_problems(session)
+    if problems:
+        raise ValidationError(
+            [f"Le procès-verbal de la séance du {session.date:%d/%m/%Y} est incomplet.", *problems]
+        )
+    assert session.president is not None and session.secretary is not None
+    ensure_may_sign(
+        president_user, session.president, perm="meetings.sign_procesverbal", as_what="président"
+    )
+    ensure_may_sign(
+        secretary_user,
+        session.secretary,
+        perm="meetings.sign_procesverbal",
+        as_what="secrétaire de séance",
+    )
+    now = timezone.now()
+    facts = session_facts(session)
+    with refused_when_frozen():
+        pv.status = ProcesVerbal.Status.SIGNED
+        pv.signed_at = now
+        pv.frozen_facts = facts
+        pv.save(update_fields=["status", "signed_at", "frozen_facts", "updated_at"])
+        session_freeze(session, now)
+    president = president_signatory(session.president)
+    secretary = secretary_signatory(session.secretary)
+    pdf = sign_twice(
+        document_pdf("pv", session=session),
+        president=president,
+        secretary=secretary,
+        reason=f"Procès-verbal de la séance du {session.date:%d/%m/%Y}",
+        location=session.body.seat_city,
+    )
+    return store_signed(
+        kind="pv",
+        session=session,
+        pdf=pdf,
+        signed_at=now,
+        signatories=[
+            signatory_record(president, session.president, president_user, PRESIDENT_FIELD, now),
+            signatory_record(secretary, session.secretary, secretary_user, SECRETARY_FIELD, now),
+        ],
+    )

@@ -1,0 +1,285 @@
+"""Signing the acts of 13 June 2023 through the services: PAdES signatures that pyHanko
+validates, the PDF stored with its SHA-256 and served as stored, and afterwards a database
+that refuses to change the act or the facts it states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.test import override_settings
+from django.urls import reverse
+from pypdf import PdfReader
+
+from deliberations.models import Deliberation, SignedDocument, Vote
+from deliberations.signing import deliberation_sign
+from meetings.models import Attendance, ProcesVerbal, Proxy, Session
+from meetings.signing import frozen_refusal, pv_sign
+from members.models import Person
+from pma_governance.documents import catalog
+from pma_governance.documents.certificates import root_pem_path
+from pma_governance.documents.signing import validate_pdf
+from tests.conftest import Council
+from tests.factories import UserFactory
+
+NUMBER = "2023/PMA00192"
+PASSPHRASE = "phrase-secrete-de-test"
+FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo PKCS#12, made by the command `make run` uses, in a temporary folder."""
+    path = tmp_path_factory.mktemp("pki") / "demo.p12"
+    with override_settings(SIGNING_PKCS12_PATH=str(path), SIGNING_PKCS12_PASSPHRASE=PASSPHRASE):
+        call_command("make_demo_certificate", "--force", stdout=io.StringIO())
+    return path
+
+
+@pytest.fixture(autouse=True)
+def signing_certificate(settings: Any, certificate: Path) -> Path:
+    settings.SIGNING_PKCS12_PATH = str(certificate)
+    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+    return certificate
+
+
+@pytest.fixture
+def aula(seed_session: Session) -> Deliberation:
+    return Deliberation.objects.get(number=NUMBER)
+
+
+@pytest.fixture
+def signed_aula(aula: Deliberation, admin_user: AbstractBaseUser) -> SignedDocument:
+    return deliberation_sign(
+        deliberation=aula, president_user=admin_user, secretary_user=admin_user
+    )
+
+
+def refused(action: Callable[[], Any]) -> str:
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        action()
+    message = frozen_refusal(excinfo.value) or ""
+    assert FROZEN in message, excinfo.value
+    return message
+
+
+def _check_signatures(pdf: bytes, certificate: Path) -> None:
+    reports = validate_pdf(pdf, trust_roots=[root_pem_path(certificate)])
+    assert [(r.field_name, r.signer_name) for r in reports] == [
+        ("president", "Alain Bavay"),
+        ("secretaire", "François Lemaire"),
+    ]
+    assert all(r.intact and r.valid and r.trusted and r.ok for r in reports)
+    # The secretary's signature, the last one, covers the whole file; the president's covers
+    # its revision, which the secretary only extended with a signature (form filling).
+    assert reports[-1].covers_whole_file
+    assert (reports[0].coverage, reports[0].modification_level) == (
+        "ENTIRE_REVISION",
+        "FORM_FILLING",
+    )
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+# --- Signing -------------------------------------------------------------------------------
+
+
+def test_deliberation_and_pv_signed_validated_and_stored(
+    aula: Deliberation, admin_user: AbstractBaseUser, signing_certificate: Path
+) -> None:
+    act = deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
+    session = Session.objects.get(pk=aula.item.session_id)  # type: ignore[union-attr]
+    minutes = pv_sign(pv=session.pv, president_user=admin_user, secretary_user=admin_user)
+
+    for document in (act, minutes):
+        pdf = bytes(SignedDocument.objects.get(pk=document.pk).pdf)
+        _check_signatures(pdf, signing_certificate)
+        assert document.sha256 == hashlib.sha256(pdf).hexdigest()
+        assert [s["field"] for s in document.signatories] == ["president", "secretaire"]
+    assert NUMBER in _text(bytes(act.pdf))
+    assert "PROCÈS-VERBAL" in _text(bytes(minutes.pdf)).upper()
+
+    aula.refresh_from_db()
+    session.refresh_from_db()
+    pv = ProcesVerbal.objects.get(session=session)
+    assert aula.status == Deliberation.Status.SIGNED
+    assert pv.status == ProcesVerbal.Status.SIGNED
+    assert aula.signed_at == act.signed_at
+    # The session froze with the first signed act; the PV's signature keeps that date.
+    assert session.facts_frozen_at == act.signed_at
+
+
+def test_frozen_facts_state_the_roll_the_figures_and_the_vote(
+    signed_aula: SignedDocument,
+) -> None:
+    facts = Deliberation.objects.get(number=NUMBER).frozen_facts
+    assert facts is not None
+    computed = facts["session"]["computed"]
+    assert (computed["in_office"], computed["quorum"], computed["counted_for_quorum"]) == (
+        22,
+        12,
+        17,
+    )
+    (item,) = facts["session"]["items"]
+    assert item["number"] == NUMBER
+    assert item["not_voting"] == ["laversin"]
+    assert item["computed"]["result"] == "adopted"
+    assert (
+        facts["deliberation"]["title"]
+        == "Partenariat 2023 avec l'Agence d'urbanisme de l'Artois (AULA)"
+    )
+    assert len(facts["session"]["proxies"]) == 4
+
+
+def test_a_signed_pdf_is_served_as_stored_never_rendered_again(
+    signed_aula: SignedDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_rendering(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a signed document was rendered again")
+
+    monkeypatch.setattr(catalog, "render_pdf", no_rendering)
+    deliberation = Deliberation.objects.get(number=NUMBER)
+
+    stored = catalog.stored_pdf("deliberation", deliberation=deliberation)
+
+    assert stored == bytes(signed_aula.pdf)
+    assert hashlib.sha256(stored).hexdigest() == signed_aula.sha256
+
+
+# --- After the signature, the database refuses -------------------------------------------------
+
+
+def test_the_signed_deliberation_cannot_change(signed_aula: SignedDocument) -> None:
+    deliberation = Deliberation.objects.get(number=NUMBER)
+    deliberation.title = "Partenariat 2024"
+    refused(deliberation.save)
+    refused(
+        lambda: Deliberation.objects.filter(pk=deliberation.pk).update(title="Partenariat 2024")
+    )
+    # Django refuses the delete first (the signed PDF protects its act)…
+    with pytest.raises(ProtectedError):
+        Deliberation.objects.filter(pk=deliberation.pk).delete()
+    # …and a DELETE that skips Django's collector is refused by the database.
+    refused(lambda: Deliberation.objects.filter(pk=deliberation.pk)._raw_delete("default"))
+
+
+def test_the_attendance_and_proxies_it_states_cannot_change(signed_aula: SignedDocument) -> None:
+    session = Session.objects.get(body__short_name="PMA", date=dt.date(2023, 6, 13))
+    attendance = Attendance.objects.filter(session=session, seated=False).first()
+    assert attendance is not None
+    attendance.status = Attendance.Status.ABSENT
+    refused(attendance.save)
+    refused(lambda: Attendance.objects.filter(pk=attendance.pk).update(status="absent"))
+    refused(lambda: Attendance.objects.filter(pk=attendance.pk).delete())
+
+    proxy = Proxy.objects.filter(session=session).first()
+    assert proxy is not None
+    proxy.holder = proxy.giver
+    refused(proxy.save)
+    refused(lambda: Proxy.objects.filter(pk=proxy.pk).update(illness=True))
+    refused(lambda: Proxy.objects.filter(pk=proxy.pk).delete())
+
+
+def test_the_vote_tallies_cannot_change(signed_aula: SignedDocument) -> None:
+    vote = Vote.objects.get(item__deliberation__number=NUMBER)
+    vote.unanimous, vote.votes_for, vote.votes_against = False, vote.votes_for - 1, 1
+    refused(vote.save)
+    refused(lambda: Vote.objects.filter(pk=vote.pk).update(votes_for=0, votes_against=15))
+    refused(lambda: Vote.objects.filter(pk=vote.pk).delete())
+    refused(lambda: Vote.objects.get(pk=vote.pk).not_voting.clear())
+
+
+# --- What signing refuses ------------------------------------------------------------------------
+
+
+def test_signing_twice_or_before_the_vote_is_refused(
+    signed_aula: SignedDocument, admin_user: AbstractBaseUser, council: Council
+) -> None:
+    aula = Deliberation.objects.get(number=NUMBER)
+    with pytest.raises(ValidationError, match=f"La délibération n° {NUMBER} est déjà signée"):
+        deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
+    draft = Deliberation.objects.get(item=council.items[1])
+    with pytest.raises(ValidationError, match="n'a pas été votée"):
+        deliberation_sign(deliberation=draft, president_user=admin_user, secretary_user=admin_user)
+    assert SignedDocument.objects.count() == 1
+
+
+def test_an_incomplete_pv_is_refused(council: Council, admin_user: AbstractBaseUser) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        pv_sign(pv=council.session.pv, president_user=admin_user, secretary_user=admin_user)
+    messages = excinfo.value.messages
+    assert messages[0] == "Le procès-verbal de la séance du 13/06/2023 est incomplet."
+    assert "La séance n'a pas de secrétaire de séance." in messages
+    assert (
+        "Le vote du point 2 « Subvention 2023 à l'office de tourisme » n'est pas enregistré."
+        in messages
+    )
+    assert ProcesVerbal.objects.get(session=council.session).status == "draft"
+
+
+def test_only_the_signatory_or_an_account_allowed_to_sign_may_sign(aula: Deliberation) -> None:
+    stranger = UserFactory()
+    session = Session.objects.select_related("secretary__person").get(pk=aula.item.session_id)  # type: ignore[union-attr]
+    secretary_account = UserFactory()
+    Person.objects.filter(pk=session.secretary.person_id).update(user=secretary_account)  # type: ignore[union-attr]
+    president_account = UserFactory()
+    Person.objects.filter(pk=session.president.person_id).update(user=president_account)  # type: ignore[union-attr]
+
+    with pytest.raises(ValidationError, match="ne peut signer en qualité de président"):
+        deliberation_sign(
+            deliberation=aula, president_user=stranger, secretary_user=secretary_account
+        )
+
+    document = deliberation_sign(
+        deliberation=aula, president_user=president_account, secretary_user=secretary_account
+    )
+    assert [s["user"] for s in document.signatories] == [
+        president_account.get_username(),
+        secretary_account.get_username(),
+    ]
+
+
+def test_a_failed_signature_leaves_the_act_unsigned(
+    aula: Deliberation, admin_user: AbstractBaseUser, settings: Any
+) -> None:
+    settings.SIGNING_PKCS12_PASSPHRASE = "pas-la-bonne"
+
+    with pytest.raises(ValidationError, match="Phrase secrète du certificat incorrecte"):
+        deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
+
+    aula.refresh_from_db()
+    assert aula.status == Deliberation.Status.VOTED
+    assert not SignedDocument.objects.exists()
+    assert Session.objects.get(pk=aula.item.session_id).facts_frozen_at is None  # type: ignore[union-attr]
+
+
+def test_admins_download_the_signed_pdf_as_stored(
+    signed_aula: SignedDocument, admin_client: Any
+) -> None:
+    page = admin_client.get(
+        reverse("admin:deliberations_signeddocument_change", args=[signed_aula.pk])
+    )
+    pdf = admin_client.get(reverse("admin:deliberations_signeddocument_pdf", args=[signed_aula.pk]))
+    deliberation_page = admin_client.get(
+        reverse("admin:deliberations_deliberation_change", args=[signed_aula.deliberation_id])
+    )
+
+    assert signed_aula.sha256 in page.content.decode()
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content == bytes(signed_aula.pdf)
+    assert 'name="_save"' not in deliberation_page.content.decode()
+    assert "Historique des modifications" in deliberation_page.content.decode()
