@@ -174,11 +174,14 @@ def vote_record(
         result=outcome.result,
     )
     vote.full_clean(exclude=["not_voting"])
-    vote.save()
-    vote.not_voting.set(list(not_voting))
-    NamedVote.objects.bulk_create(
-        NamedVote(vote=vote, mandate=mandate, choice=choice) for mandate, choice in named
-    )
+    from meetings.signing import refused_when_frozen
+
+    with refused_when_frozen():
+        vote.save()
+        vote.not_voting.set(list(not_voting))
+        NamedVote.objects.bulk_create(
+            NamedVote(vote=vote, mandate=mandate, choice=choice) for mandate, choice in named
+        )
     deliberation = getattr(item, "deliberation", None)
     if deliberation is not None:
         deliberation = number_assign(deliberation=deliberation, number=number)
@@ -199,10 +202,14 @@ def vote_cancel(*, vote: Vote) -> None:
         Deliberation.Status.VOTED,
     }:
         raise ValidationError("La délibération est signée : son vote ne peut plus être modifié.")
-    if deliberation is not None:
-        deliberation.status = Deliberation.Status.VOTED  # keeps its number: numbering is gapless
-        deliberation.save(update_fields=["status"])
-    vote.delete()
+    from meetings.signing import refused_when_frozen
+
+    with refused_when_frozen():
+        if deliberation is not None:
+            # Keeps its number: numbering is gapless.
+            deliberation.status = Deliberation.Status.VOTED
+            deliberation.save(update_fields=["status"])
+        vote.delete()
 
 
 def _ensure_draft(deliberation: Deliberation) -> None:

@@ -715,8 +715,12 @@ def import_document(data: Any) -> Session:
     problems, plan = validate_document(data)
     if plan is None:
         raise DocumentError(problems)
+    from meetings.signing import refused_when_frozen
+
     try:
-        return _write(plan)
+        # A later session's signed acts may still point at this one: the database says no.
+        with refused_when_frozen():
+            return _write(plan)
     except ValidationError as exc:
         raise DocumentError([Problem("$", message) for message in exc.messages]) from exc
 

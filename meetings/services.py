@@ -34,9 +34,19 @@ def roll_problems(session: Session, roll: SessionRoll | None = None) -> list[Rul
     ) + check_proxies(roll.entries, roll.proxies, proxy_rules(session.body))
 
 
+FROZEN_SESSION = (
+    "La séance du {date:%d/%m/%Y} a des actes signés : les faits qu'ils constatent ne peuvent "
+    "plus être modifiés (corriger par un erratum)."
+)
+
+
 def _lock_session(session: Session) -> Session:
     # Two secretaries editing one roll at once must not both pass the rules.
-    return Session.objects.select_for_update().select_related("body").get(pk=session.pk)
+    locked = Session.objects.select_for_update().select_related("body").get(pk=session.pk)
+    if locked.facts_frozen_at is not None:
+        # The database would refuse too (DESIGN §4.6); say it before trying.
+        raise ValidationError(FROZEN_SESSION.format(date=locked.date))
+    return locked
 
 
 def _ensure_roll_valid(session: Session) -> None:

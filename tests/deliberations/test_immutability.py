@@ -185,8 +185,11 @@ def test_a_forgotten_vote_can_still_be_recorded_until_the_pv_is_signed(
     ProcesVerbal.objects.filter(session=council.session).update(
         status="signed", signed_at=timezone.now()
     )
-    message = refused(lambda: vote_record(item=council.items[0], unanimous=True))
-    assert "le procès-verbal de la séance du 13/06/2023 est signé" in message
+    # The service turns the database's refusal into the same French message.
+    with pytest.raises(ValidationError) as excinfo:
+        vote_record(item=council.items[0], unanimous=True)
+    assert "le procès-verbal de la séance du 13/06/2023 est signé" in excinfo.value.messages[0]
+    assert not Vote.objects.filter(item=council.items[0]).exists()
 
 
 # --- Signed documents and errata are written once ------------------------------------------------
