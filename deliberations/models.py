@@ -605,3 +605,69 @@ class DeliberationAnnex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.filename})"
+
+
+class SignatureConsent(models.Model):
+    """A signatory's « je signe » on a PV or a deliberation, kept until the other one signs.
+
+    The president and the secretary of the session each sign in the app, from their own
+    account; the PAdES signatures are applied when the second consent arrives.
+    """
+
+    class Role(models.TextChoices):
+        PRESIDENT = "president", "Président de séance"
+        SECRETARY = "secretary", "Secrétaire de séance"
+
+    kind = models.CharField("document", max_length=20, choices=SignedDocument.Kind.choices)
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signature_consents",
+        verbose_name="séance",
+    )
+    deliberation = models.ForeignKey(
+        Deliberation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signature_consents",
+        verbose_name="délibération",
+    )
+    role = models.CharField("en qualité de", max_length=10, choices=Role.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signature_consents",
+        verbose_name="compte",
+    )
+    given_at = models.DateTimeField("signé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "signature donnée"
+        verbose_name_plural = "signatures données"
+        ordering = ["given_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="deliberation", deliberation__isnull=False, session__isnull=True)
+                    | (Q(kind="pv") & Q(session__isnull=False, deliberation__isnull=True))
+                ),
+                name="signatureconsent_subject_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "session", "deliberation", "role"],
+                nulls_distinct=False,
+                name="signatureconsent_one_per_role",
+            ),
+            # The president and the secretary are two people, so two accounts.
+            models.UniqueConstraint(
+                fields=["kind", "session", "deliberation", "user"],
+                nulls_distinct=False,
+                name="signatureconsent_one_role_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} : {self.user}"

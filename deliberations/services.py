@@ -182,6 +182,10 @@ def vote_record(
         NamedVote.objects.bulk_create(
             NamedVote(vote=vote, mandate=mandate, choice=choice) for mandate, choice in named
         )
+    if item.adopts_pv_id is not None and outcome.result == "adopted":
+        from meetings.services import pv_adopt
+
+        pv_adopt(pv=item.adopts_pv, item=item)  # type: ignore[arg-type]
     deliberation = getattr(item, "deliberation", None)
     if deliberation is not None:
         deliberation = number_assign(deliberation=deliberation, number=number)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deliberations import views
+from deliberations import views, views_signing
 
 app_name = "deliberations"
 
@@ -15,4 +15,30 @@ urlpatterns = [
     path("visas/", views.visa_list, name="visas"),
     path("visas/<int:pk>/modifier/", views.visa_edit, name="visa_edit"),
     path("visas/<int:pk>/supprimer/", views.visa_remove, name="visa_delete"),
+    # Signing in the app (views_signing.py).
+    path("<int:pk>/signer/", views_signing.deliberation_signature, name="signature"),
+    path("signature/pv/<int:pk>/", views_signing.pv_signature, name="pv_signature"),
+    path("signature/<int:pk>/retirer/", views_signing.withdraw, name="signature_withdraw"),
+]
+
+# Contrôle de légalité and publication (views_prefecture.py).
+from deliberations import views_prefecture  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/prefecture/", views_prefecture.prefecture, name="prefecture"),
+    path(
+        "<int:pk>/prefecture/actes.zip",
+        views_prefecture.prefecture_zip_download,
+        name="prefecture_zip",
+    ),
+    path(
+        "<int:pk>/prefecture/transmission/",
+        views_prefecture.prefecture_sent,
+        name="prefecture_sent",
+    ),
+    path("<int:pk>/prefecture/accuse/", views_prefecture.prefecture_ack, name="prefecture_ack"),
+    path("<int:pk>/annexes/", views_prefecture.annex_upload, name="annex_add"),
+    path("<int:pk>/annexes/<int:annex_pk>/", views_prefecture.annex_file, name="annex_file"),
+    path("<int:pk>/publier/", views_prefecture.publish, name="publish"),
+    path("seances/<int:pk>/pv/publier/", views_prefecture.pv_publish_view, name="pv_publish"),
 ]

@@ -464,3 +464,14 @@ def pv_update(
             item.debate_summary = normalize(texts[key])
             item.save(update_fields=["debate_summary"])
     return pv
+
+
+@transaction.atomic
+def pv_adopt(*, pv: ProcesVerbal, item: AgendaItem) -> ProcesVerbal:
+    """A later session adopted this signed PV: record it (DESIGN §3, PV lifecycle)."""
+    pv = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
+    if pv.status != ProcesVerbal.Status.SIGNED:
+        return pv  # unsigned: the adoption is in the minutes of the later session only
+    pv.status = ProcesVerbal.Status.ADOPTED
+    pv.save(update_fields=["status", "updated_at"])
+    return pv

@@ -18,8 +18,8 @@ ADDRESS = "127.0.0.1:8000"
 DEMO_PASSWORD = "demo-pma-2023"
 DEMO_ACCOUNTS = (
     ("secretariat", "secrétariat des assemblées : séances, présences, votes, PV"),
-    ("admin", "président / DGS : signe, transmet, publie"),
-    ("elu", "élu : consulte convocations, PV et délibérations"),
+    ("admin", "Alain Bavay, président : signe, transmet, publie"),
+    ("elu", "François Lemaire, élu et secrétaire de séance : consulte, cosigne"),
 )
 
 
@@ -29,23 +29,17 @@ def prepare() -> list[str]:
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
     from django.db import connections
 
-    commands = get_commands()
     call_command("migrate", interactive=False)
-    if "load_demo" in commands:
-        call_command("load_demo", "--if-empty")
-    else:
-        print("Attention : la commande load_demo n'existe pas encore, démo non chargée.")
     # The demo's PAdES certificate, in DEBUG only: otherwise SIGNING_PKCS12_PATH names the
     # body's real certificate, which a demo one must never replace.
-    if (
-        settings.DEBUG
-        and "make_demo_certificate" in commands
-        and not Path(settings.SIGNING_PKCS12_PATH).exists()
-    ):
+    if settings.DEBUG and not Path(settings.SIGNING_PKCS12_PATH).exists():
         call_command("make_demo_certificate")
+    # The acts of 2023 are signed with it, as they were (PV of 4 April, deliberations).
+    sign = ["--sign"] if Path(settings.SIGNING_PKCS12_PATH).exists() else []
+    call_command("load_demo", "--if-empty", *sign)
     extra = []
     if not settings.DEBUG:
         # runserver serves static files itself only in DEBUG.

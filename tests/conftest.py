@@ -246,3 +246,27 @@ def seated(council: Council) -> Callable[..., None]:
             )
 
     return seat
+
+
+SIGNING_PASSPHRASE = "phrase-secrete-de-test"
+
+
+@pytest.fixture(scope="session")
+def demo_certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo PKCS#12, made by the command `make run` uses, in a temporary folder."""
+    from django.test import override_settings
+
+    path = tmp_path_factory.mktemp("pki") / "demo.p12"
+    with override_settings(
+        SIGNING_PKCS12_PATH=str(path), SIGNING_PKCS12_PASSPHRASE=SIGNING_PASSPHRASE
+    ):
+        call_command("make_demo_certificate", "--force", stdout=io.StringIO())
+    return path
+
+
+@pytest.fixture
+def signing_certificate(settings: Any, demo_certificate: Path) -> Path:
+    """Sign with the test certificate for the duration of one test."""
+    settings.SIGNING_PKCS12_PATH = str(demo_certificate)
+    settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
+    return demo_certificate

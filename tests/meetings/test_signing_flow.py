@@ -14,10 +14,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -33,26 +31,14 @@ from tests.conftest import Council
 from tests.factories import UserFactory
 
 NUMBER = "2023/PMA00192"
-PASSPHRASE = "phrase-secrete-de-test"
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo PKCS#12, made by the command `make run` uses, in a temporary folder."""
-    path = tmp_path_factory.mktemp("pki") / "demo.p12"
-    with override_settings(SIGNING_PKCS12_PATH=str(path), SIGNING_PKCS12_PASSPHRASE=PASSPHRASE):
-        call_command("make_demo_certificate", "--force", stdout=io.StringIO())
-    return path
-
-
 @pytest.fixture(autouse=True)
-def signing_certificate(settings: Any, certificate: Path) -> Path:
-    settings.SIGNING_PKCS12_PATH = str(certificate)
-    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
-    return certificate
+def _sign_with_test_certificate(signing_certificate: Path) -> Path:
+    return signing_certificate
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -184,7 +185,7 @@ def test_secretariat_and_admin_may_edit_the_elu_only_read(demo: str) -> None:
 def test_elu_account_is_linked_to_its_mandate(demo: str) -> None:
     elu = get_user_model().objects.get(username="elu")
 
-    assert elu.person.full_name == "Sylvain Robert"  # type: ignore[attr-defined]
+    assert elu.person.full_name == "François Lemaire"  # type: ignore[attr-defined]
 
 
 def test_reimporting_april_alone_keeps_the_june_adoption_of_its_pv(demo: str) -> None:
@@ -196,3 +197,22 @@ def test_reimporting_april_alone_keeps_the_june_adoption_of_its_pv(demo: str) ->
     april = Session.objects.get(body__short_name="PMA", date=dt.date(2023, 4, 4))
     assert adoption.adopts_pv == april.pv
     assert export_document(day=JUNE_13)["session"]["items"][0]["adopts_pv_of"] == "2023-04-04"
+
+
+@pytest.mark.django_db
+def test_load_demo_sign_signs_what_was_signed_in_2023(signing_certificate: Path) -> None:
+    from deliberations.models import Deliberation, SignedDocument
+    from meetings.models import ProcesVerbal
+
+    call_command("load_demo", "--sign", stdout=io.StringIO())
+    april = ProcesVerbal.objects.get(session__date="2023-04-04")
+    assert april.status == "adopted"  # signed, then adopted on 13 June
+    assert SignedDocument.objects.filter(kind="pv", session=april.session).exists()
+    aula = Deliberation.objects.get(number="2023/PMA00192")
+    assert aula.status == "transmitted"
+    assert aula.prefecture_identifier == "062-200060358-20230613-2023PMA00192-DE"
+    assert set(Deliberation.objects.values_list("status", flat=True)) <= {"signed", "transmitted"}
+    assert ProcesVerbal.objects.get(session__date="2023-06-13").status == "draft"
+    # Loading again keeps what is signed as signed.
+    call_command("load_demo", "--sign", stdout=io.StringIO())
+    assert SignedDocument.objects.count() == 6

@@ -21,9 +21,12 @@ DEMO_PASSWORD = "demo-pma-2023"
 ACCOUNTS = [
     # username, first name, last name, role, staff, mandate external id
     ("secretariat", "Élodie", "Sénéchal", SECRETARIAT, True, None),
-    ("admin", "Direction", "générale des services", ADMINISTRATOR, True, None),
-    ("elu", "Sylvain", "Robert", ELECTED, False, "robert"),
+    # The president signs the acts; François Lemaire, secretary of the sessions, co-signs.
+    ("admin", "Alain", "Bavay", ADMINISTRATOR, True, "bavay"),
+    ("elu", "François", "Lemaire", ELECTED, False, "lemaire"),
 ]
+# Demo addresses on a reserved domain (RFC 2606): convocations go nowhere real.
+DEMO_MAIL_DOMAIN = "pma-demo.example.org"
 
 
 class Command(BaseCommand):
@@ -35,13 +38,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Ne rien faire si la démonstration est déjà chargée.",
         )
+        parser.add_argument(
+            "--sign",
+            action="store_true",
+            help=(
+                "Signer aussi les actes déjà signés en 2023 (procès-verbal du 4 avril, "
+                "délibérations du 13 juin) avec le certificat de démonstration."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Session.objects.filter(body__short_name="PMA").exists():
             self.stdout.write("Démonstration déjà chargée.")
             return
         with transaction.atomic():
-            load_demo()
+            body = load_demo()
+            if options["sign"]:
+                sign_demo(body)
         self.stdout.write(self.style.SUCCESS("Démonstration chargée."))
         for username, *_ in ACCOUNTS:
             self.stdout.write(f"  {username} / {DEMO_PASSWORD}")
@@ -49,8 +62,18 @@ class Command(BaseCommand):
 
 def load_demo() -> Body:
     for name in ("pma-2023-04-04.json", "pma-2023-06-13.json"):
-        import_document(json.loads((DEMO_DIR / name).read_text(encoding="utf-8")))
+        document = json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+        frozen = Session.objects.filter(
+            body__short_name=document["body"]["short_name"],
+            date=document["session"]["date"],
+            facts_frozen_at__isnull=False,
+        )
+        if frozen.exists():
+            continue  # signed acts stay as signed: nothing to load again
+        import_document(document)
     body = Body.objects.get(short_name="PMA")
+    _demo_addresses(body)
+    _visa_library(body)
     body.siret = body.siret or "20006035800014"
     body.statutes_reference = (
         "Arrêté préfectoral du 15 avril 2022 portant modification des statuts du Syndicat Mixte"
@@ -83,3 +106,67 @@ def load_demo() -> Body:
             person.user = user
             person.save(update_fields=["user"])
     return body
+
+
+def _demo_addresses(body: Body) -> None:
+    from django.utils.text import slugify
+
+    for mandate in Mandate.objects.filter(body=body, person__email="").select_related("person"):
+        person = mandate.person
+        person.email = f"{slugify(person.full_name)}@{DEMO_MAIL_DOMAIN}"
+        person.save(update_fields=["email"])
+
+
+def _visa_library(body: Body) -> None:
+    """The visas the demo acts quote, as the body's reusable library."""
+    from deliberations.models import Deliberation, VisaTemplate
+
+    position = 0
+    for visas in (
+        Deliberation.objects.filter(body=body).order_by("sequence").values_list("visas", flat=True)
+    ):
+        for text in visas:
+            position += 1
+            VisaTemplate.objects.get_or_create(
+                body=body, text=text, defaults={"position": position}
+            )
+
+
+def sign_demo(body: Body) -> None:
+    """Sign what was signed in 2023: the PV of 4 April (adopted on 13 June) and the acts."""
+    import datetime as dt
+
+    from deliberations.models import Deliberation
+    from deliberations.prefecture import prefecture_record_ack, prefecture_record_sent
+    from deliberations.signing import signature_give
+    from meetings.models import ProcesVerbal
+    from meetings.services import pv_adopt
+
+    user_model = get_user_model()
+    president = user_model.objects.get(username="admin")
+    secretary = user_model.objects.get(username="elu")
+    april = Session.objects.get(body=body, date=dt.date(2023, 4, 4))
+    pv = ProcesVerbal.objects.get(session=april)
+    if pv.status == ProcesVerbal.Status.DRAFT:
+        signature_give(kind="pv", role="president", user=president, session=april)
+        signature_give(kind="pv", role="secretary", user=secretary, session=april)
+        adoption = april.pv.adopted_by_items.first()
+        if adoption is not None:
+            pv_adopt(pv=pv, item=adoption)
+    for deliberation in Deliberation.objects.filter(
+        body=body, status=Deliberation.Status.VOTED
+    ).select_related("item__session"):
+        signature_give(
+            kind="deliberation", role="president", user=president, deliberation=deliberation
+        )
+        signature_give(
+            kind="deliberation", role="secretary", user=secretary, deliberation=deliberation
+        )
+        received = deliberation.prefecture_received_on
+        identifier = deliberation.prefecture_identifier
+        if received is not None and identifier:
+            deliberation.refresh_from_db()
+            prefecture_record_sent(deliberation=deliberation, sent_on=received)
+            prefecture_record_ack(
+                deliberation=deliberation, received_on=received, identifier=identifier
+            )

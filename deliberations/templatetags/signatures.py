@@ -1,0 +1,67 @@
+"""`{% signature_panel %}`: who has signed an act, who still must, and the button to sign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from deliberations.models import Deliberation, SignatureConsent
+from meetings.models import Session
+from pma_governance.documents.storage import get_signed
+
+register = template.Library()
+
+
+@register.inclusion_tag("deliberations/_signature_panel.html", takes_context=True)
+def signature_panel(
+    context: dict[str, Any],
+    kind: str,
+    session: Session | None = None,
+    deliberation: Deliberation | None = None,
+) -> dict[str, Any]:
+    user = context["request"].user
+    if kind == "deliberation":
+        assert deliberation is not None
+        session = deliberation.item.session if deliberation.item else None
+        subject: dict[str, Any] = {"deliberation": deliberation}
+    else:
+        subject = {"session": session}
+    signed = get_signed(kind, **subject)
+    consents = {
+        c.role: c
+        for c in SignatureConsent.objects.filter(kind=kind, **subject).select_related("user")
+    }
+    perm = "meetings.sign_procesverbal" if kind == "pv" else "deliberations.sign_deliberation"
+    roles = []
+    for role, label in SignatureConsent.Role.choices:
+        mandate = None
+        if session is not None:
+            mandate = session.president if role == "president" else session.secretary
+        consent = consents.get(role)
+        own = mandate is not None and mandate.person.user_id == user.pk
+        roles.append(
+            {
+                "role": role,
+                "label": label,
+                "mandate": mandate,
+                "consent": consent,
+                "may_sign": consent is None
+                and mandate is not None
+                and (own or user.has_perm(perm))
+                and not any(c.user_id == user.pk for c in consents.values()),
+                "may_withdraw": consent is not None and consent.user_id == user.pk,
+            }
+        )
+    votable = kind == "pv" or (
+        deliberation is not None and deliberation.status == Deliberation.Status.VOTED
+    )
+    return {
+        "kind": kind,
+        "session": session,
+        "deliberation": deliberation,
+        "signed": signed,
+        "roles": roles,
+        "ready": signed is None and votable,
+        "csrf_token": context.get("csrf_token"),
+    }

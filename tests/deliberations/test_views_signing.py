@@ -1,0 +1,139 @@
+"""Signing in the app: the president and the secretary each sign from their own account."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import reverse
+
+from deliberations.models import Deliberation, SignatureConsent, SignedDocument
+from meetings.models import ProcesVerbal, Session
+from members.models import BodyAccess, Mandate
+from pma_governance.documents.certificates import root_pem_path
+from pma_governance.documents.signing import validate_pdf
+from pma_governance.roles import ADMINISTRATOR, ELECTED, ensure_roles
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _certificate(signing_certificate: Path) -> Path:
+    return signing_certificate
+
+
+def _account(session: Session, role: str, mandate_id: str | None = None) -> tuple[User, Client]:
+    ensure_roles()
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=role))
+    BodyAccess.objects.create(user=user, body=session.body)
+    if mandate_id:
+        person = Mandate.objects.get(body=session.body, external_id=mandate_id).person
+        person.user = user
+        person.save(update_fields=["user"])
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+@pytest.fixture
+def aula(seed_session: Session) -> Deliberation:
+    return Deliberation.objects.get(number="2023/PMA00192")
+
+
+def test_president_then_secretary_seal_the_deliberation(
+    seed_session: Session, aula: Deliberation, signing_certificate: Path
+) -> None:
+    _, president = _account(seed_session, ADMINISTRATOR, "bavay")
+    _, secretary = _account(seed_session, ELECTED, "lemaire")
+    url = reverse("deliberations:signature", args=[aula.pk])
+
+    page = president.post(url, {"role": "president"}, follow=True).content.decode()
+    assert "Signature du président de séance enregistrée" in page
+    assert not SignedDocument.objects.filter(deliberation=aula).exists()
+    aula.refresh_from_db()
+    assert aula.status == "voted"
+
+    page = secretary.post(url, {"role": "secretary"}, follow=True).content.decode()
+    assert "est signé électroniquement et scellé" in page
+    aula.refresh_from_db()
+    assert aula.status == "signed"
+    stored = SignedDocument.objects.get(deliberation=aula)
+    reports = validate_pdf(bytes(stored.pdf), trust_roots=[root_pem_path(signing_certificate)])
+    assert [r.signer_name for r in reports] == ["Alain Bavay", "François Lemaire"]
+    assert all(r.intact and r.valid and r.trusted for r in reports)
+    assert reports[-1].covers_whole_file
+
+    download = secretary.get(reverse("deliberation_document", args=[aula.pk]))
+    body = b"".join(download.streaming_content) if download.streaming else download.content  # type: ignore[attr-defined]
+    assert hashlib.sha256(body).hexdigest() == stored.sha256
+    assert download["ETag"] == f'"{stored.sha256}"'
+    cached = secretary.get(
+        reverse("deliberation_document", args=[aula.pk]), HTTP_IF_NONE_MATCH=f'"{stored.sha256}"'
+    )
+    assert cached.status_code == 304
+
+
+def test_one_account_cannot_sign_as_both(seed_session: Session, aula: Deliberation) -> None:
+    _, director = _account(seed_session, ADMINISTRATOR)  # may sign, is neither of them
+    url = reverse("deliberations:signature", args=[aula.pk])
+    director.post(url, {"role": "president"})
+    page = director.post(url, {"role": "secretary"}, follow=True).content.decode()
+    assert "chacun depuis son propre compte" in page
+    assert SignatureConsent.objects.filter(deliberation=aula).count() == 1
+    assert not SignedDocument.objects.exists()
+
+
+def test_an_elected_member_signs_only_for_himself(
+    seed_session: Session, aula: Deliberation
+) -> None:
+    _, robert = _account(seed_session, ELECTED, "robert")
+    page = robert.post(
+        reverse("deliberations:signature", args=[aula.pk]), {"role": "secretary"}, follow=True
+    ).content.decode()
+    assert "ne peut signer en qualité de secrétaire de séance" in page
+    assert not SignatureConsent.objects.exists()
+
+
+def test_a_signature_can_be_withdrawn_before_the_seal(
+    seed_session: Session, aula: Deliberation
+) -> None:
+    user, president = _account(seed_session, ADMINISTRATOR, "bavay")
+    president.post(reverse("deliberations:signature", args=[aula.pk]), {"role": "president"})
+    consent = SignatureConsent.objects.get(user=user)
+    president.post(reverse("deliberations:signature_withdraw", args=[consent.pk]))
+    assert not SignatureConsent.objects.exists()
+
+
+def test_the_pv_is_signed_from_its_page_and_then_frozen(seed_session: Session) -> None:
+    _, president = _account(seed_session, ADMINISTRATOR, "bavay")
+    _, secretary = _account(seed_session, ELECTED, "lemaire")
+    url = reverse("deliberations:pv_signature", args=[seed_session.pk])
+    editor = reverse("meetings:pv_edit", args=[seed_session.pk])
+    assert "Signer en qualité de président de séance" in president.get(editor).content.decode()
+    president.post(url, {"role": "president"})
+    secretary.post(url, {"role": "secretary"})
+    pv = ProcesVerbal.objects.get(session=seed_session)
+    assert pv.status == "signed"
+    page = president.get(editor).content.decode()
+    assert 'data-testid="signed"' in page
+    assert "Enregistrer le procès-verbal" not in page
+    seed_session.refresh_from_db()
+    assert seed_session.facts_frozen_at is not None
+
+
+def test_unsigned_copies_are_marked_as_drafts(seed_session: Session, aula: Deliberation) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    _, client = _account(seed_session, ELECTED)
+    response = client.get(reverse("session_document", args=[seed_session.pk, "pv"]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "document non signé" in " ".join(text.split()).lower()
+    assert response["Cache-Control"] == "private, no-cache"
