@@ -27,7 +27,7 @@ from meetings.convocation import (
 )
 from meetings.forms import AgendaItemForm, ItemMoveForm, SessionForm, agenda_locked_reason
 from meetings.models import AgendaItem, Session
-from meetings.selectors import sessions_for_user
+from meetings.selectors import sessions_for_user, sessions_matching
 from members.selectors import bodies_for_user, members_in_office
 from pma_governance.access import (
     can_edit,
@@ -79,13 +79,21 @@ def session_list(request: HttpRequest) -> HttpResponse:
     for session in sessions.filter(date__gte=today).order_by("date"):
         deadline = convocation_deadline(session.date, session.body.convocation_delay_days)
         upcoming_rows.append({"session": session, "deadline": deadline, "late": deadline < today})
-    past = Paginator(sessions.filter(date__lt=today).order_by("-date"), 25).get_page(
-        request.GET.get("page")
-    )
+    query = request.GET.get("q", "").strip()
+    past_sessions = sessions.filter(date__lt=today).order_by("-date")
+    if query:
+        past_sessions = sessions_matching(past_sessions, query)
+    past = Paginator(past_sessions, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/session_list.html",
-        {"nav": "sessions", "upcoming_rows": upcoming_rows, "past": past, "today": today},
+        {
+            "nav": "sessions",
+            "upcoming_rows": upcoming_rows,
+            "past": past,
+            "today": today,
+            "query": query,
+        },
     )
 
 

@@ -37,15 +37,11 @@ def get_body_for_user(request: HttpRequest, short_name: str | None = None) -> Bo
 def get_session_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Session:
     """A session of a body the user may see; 404 otherwise, 403 for a write without right.
 
-    An élu sees only sessions that are convened or held, never another body's drafts.
+    An élu sees his own body's sessions, read-only; never another body's.
     """
-    session = get_object_or_404(
-        Session.objects.select_related(
-            "body", "president__person", "secretary__person", "reconvenes"
-        ),
-        pk=pk,
-        body__in=bodies_for_user(request.user),
-    )
+    from meetings.selectors import sessions_for_user
+
+    session = get_object_or_404(sessions_for_user(request.user).select_related("reconvenes"), pk=pk)
     if edit:
         require_perm(request, "meetings.change_session")
     return session

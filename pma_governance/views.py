@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from deliberations.selectors import drafts_to_finish, recently_voted
 from meetings.convocation import convocation_deadline
+from meetings.models import ProcesVerbal
 from meetings.selectors import sessions_for_user
 
 
@@ -24,11 +25,22 @@ def home(request: HttpRequest) -> HttpResponse:
     for session in upcoming:
         deadline = convocation_deadline(session.date, session.body.convocation_delay_days)
         next_sessions.append({"session": session, "deadline": deadline, "late": deadline < today})
+    sessions = sessions_for_user(request.user)
+    recent = sessions.filter(date__lt=today).order_by("-date")[:3]
+    pvs = (
+        ProcesVerbal.objects.filter(
+            session__in=sessions, session__date__lt=today, status=ProcesVerbal.Status.DRAFT
+        )
+        .select_related("session__body")
+        .order_by("-session__date")[:5]
+    )
     return render(
         request,
         "home.html",
         {
             "next_sessions": next_sessions,
+            "recent_sessions": recent,
+            "pvs_to_finish": pvs,
             "drafts": drafts_to_finish(request.user),
             "voted": recently_voted(request.user),
             "today": today,
