@@ -19,6 +19,7 @@ urlpatterns = [
     path("membres/", include("members.urls")),
     path("seances/", include("meetings.urls")),
     path("deliberations/", include("deliberations.urls")),
+    path("public/", include("pma_governance.public_urls")),
     path(
         "documents/seances/<int:pk>/<slug:kind>.pdf",
         documents.session_document,

@@ -65,7 +65,20 @@ def test_home_and_admin_redirect_anonymous_visitors_to_a_login(client: Client, p
     assert response["Location"].startswith(login)
 
 
-@pytest.mark.parametrize(("path", "name"), [r for r in ROUTES if r[1] not in PUBLIC])
+# The published acts' pages (DESIGN §6) are public by design: tests/deliberations/test_views_public.py.
+PRIVATE_ROUTES = [r for r in ROUTES if r[1] not in PUBLIC and not r[0].startswith("/public/")]
+
+
+def test_public_pages_are_only_under_public() -> None:
+    from django.urls import resolve
+
+    for path, name in ROUTES:
+        view = resolve(path).func
+        if not getattr(view, "login_required", True):
+            assert path.startswith("/public/") or name in PUBLIC, f"{name} ({path}) est public"
+
+
+@pytest.mark.parametrize(("path", "name"), PRIVATE_ROUTES)
 def test_every_page_requires_a_login(client: Client, path: str, name: str) -> None:
     response = client.get(path)
 

@@ -1,0 +1,95 @@
+"""Forms of the prefecture follow-up and the publication: they validate and convert only.
+
+The services (deliberations.prefecture, deliberations.publication) check the act itself:
+its status, the dates against the session and the signature, the identifier of the
+accusé de réception against the act.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+MAX_ANNEX_BYTES = 20 * 1024 * 1024  # 20 Mo
+PDF_MAGIC = b"%PDF-"
+DATE_ERRORS = {
+    "required": "Indiquez la date.",
+    "invalid": "Saisissez une date valide (JJ/MM/AAAA).",
+}
+
+
+def _date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(label=label, help_text=help_text, error_messages=DATE_ERRORS)
+
+
+class PrefectureSentForm(forms.Form):
+    """« Transmise le »: the day the signed act left for the contrôle de légalité."""
+
+    sent_on = _date("Transmise en préfecture le")
+
+
+class PrefectureAckForm(forms.Form):
+    """The accusé de réception: its date and identifier (checked against the act by the service)."""
+
+    received_on = _date("Reçue en préfecture le", "Date portée par l'accusé de réception.")
+    identifier = forms.CharField(
+        label="Identifiant de l'accusé de réception",
+        max_length=80,
+        help_text="Par exemple 062-200060358-20230613-2023PMA00192-DE "
+        "(département-SIREN-date-numéro-nature).",
+        error_messages={"required": "Indiquez l'identifiant de l'accusé de réception."},
+    )
+
+    def clean_identifier(self) -> str:
+        return "".join(str(self.cleaned_data["identifier"]).split())
+
+
+class PublishForm(forms.Form):
+    """The day a signed act (or PV) is put online (CGCT R2131-1)."""
+
+    published_on = _date("Publiée le")
+
+
+class AnnexForm(forms.Form):
+    """An annex: a title and a PDF file of at most 20 Mo."""
+
+    title = forms.CharField(
+        label="Intitulé de l'annexe",
+        max_length=300,
+        error_messages={"required": "Indiquez l'intitulé de l'annexe."},
+    )
+    file = forms.FileField(
+        label="Fichier PDF",
+        help_text="PDF uniquement, 20 Mo au plus.",
+        error_messages={
+            "required": "Choisissez le fichier PDF de l'annexe.",
+            "empty": "Le fichier envoyé est vide.",
+            "invalid": "Aucun fichier n'a été reçu : choisissez de nouveau le fichier.",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_ANNEX_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : 20 Mo au plus."
+            )
+        name = str(upload.name or "")
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if not name.lower().endswith(".pdf") or head != PDF_MAGIC:
+            raise forms.ValidationError(f"« {name} » n'est pas un fichier PDF : PDF uniquement.")
+        if len(name) > 150:
+            raise forms.ValidationError("Le nom du fichier est trop long (150 caractères au plus).")
+        return upload
+
+    def annex(self) -> dict[str, Any]:
+        """What `annex_add` takes: title, file name, bytes and type."""
+        upload = self.cleaned_data["file"]
+        return {
+            "title": self.cleaned_data["title"].strip(),
+            "filename": str(upload.name),
+            "content": upload.read(),
+            "content_type": "application/pdf",
+        }

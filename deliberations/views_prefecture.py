@@ -1,0 +1,208 @@
+"""The contrôle de légalité and the publication of a signed act (DESIGN §6).
+
+Admins with the transmit permission download the ZIP for the prefecture and record the
+transmission and the accusé de réception; those with the publish permission put the act
+(or the session's PV) online. Everyone who may read the act sees where it stands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from deliberations import selectors
+from deliberations.forms_prefecture import (
+    AnnexForm,
+    PrefectureAckForm,
+    PrefectureSentForm,
+    PublishForm,
+)
+from deliberations.models import Deliberation, DeliberationAnnex
+from deliberations.prefecture import (
+    annex_add,
+    internal_number,
+    prefecture_record_ack,
+    prefecture_record_sent,
+    prefecture_zip,
+)
+from deliberations.publication import deliberation_publish, pv_publish
+from meetings.models import ProcesVerbal
+from pma_governance.access import get_session_for_user, require_perm
+
+TRANSMIT = "deliberations.transmit_deliberation"
+PUBLISH = "deliberations.publish_deliberation"
+ADD_ANNEX = "deliberations.add_deliberationannex"
+PUBLISH_PV = "meetings.publish_procesverbal"
+
+
+def _get_deliberation(request: HttpRequest, pk: int, *, perm: str | None = None) -> Deliberation:
+    """A deliberation of a body the user may see (404 otherwise); 403 without `perm`."""
+    if perm:
+        require_perm(request, perm)
+    return get_object_or_404(selectors.deliberations_for_user(request.user), pk=pk)
+
+
+def _detail_url(deliberation: Deliberation) -> str:
+    return reverse("deliberations:detail", args=[deliberation.pk]) + "#prefecture"
+
+
+def _done(request: HttpRequest, deliberation: Deliberation, message: str) -> HttpResponseRedirect:
+    messages.success(request, message)
+    return redirect(_detail_url(deliberation))
+
+
+def _page(request: HttpRequest, deliberation: Deliberation, **forms: Any) -> HttpResponse:
+    """The panel on a page of its own: after a refusal, with the errors and the typed values."""
+    return render(
+        request,
+        "deliberations/prefecture.html",
+        {"nav": "deliberations", "d": deliberation, **forms},
+    )
+
+
+@require_GET
+def prefecture(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _get_deliberation(request, pk))
+
+
+@require_GET
+def prefecture_zip_download(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _get_deliberation(request, pk, perm=TRANSMIT)
+    try:
+        data = prefecture_zip(deliberation)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(_detail_url(deliberation))
+    name = f"{deliberation.body.short_name}-{internal_number(deliberation.number or '')}-actes.zip"
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_POST
+def prefecture_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _get_deliberation(request, pk, perm=TRANSMIT)
+    form = PrefectureSentForm(request.POST)
+    if form.is_valid():
+        try:
+            prefecture_record_sent(deliberation=deliberation, sent_on=form.cleaned_data["sent_on"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _done(
+                request,
+                deliberation,
+                f"Transmission en préfecture enregistrée : le "
+                f"{form.cleaned_data['sent_on']:%d/%m/%Y}.",
+            )
+    return _page(request, deliberation, sent_form=form)
+
+
+@require_POST
+def prefecture_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _get_deliberation(request, pk, perm=TRANSMIT)
+    form = PrefectureAckForm(request.POST)
+    if form.is_valid():
+        try:
+            deliberation = prefecture_record_ack(
+                deliberation=deliberation,
+                received_on=form.cleaned_data["received_on"],
+                identifier=form.cleaned_data["identifier"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _done(
+                request,
+                deliberation,
+                f"Accusé de réception enregistré : reçu en préfecture le "
+                f"{deliberation.prefecture_received_on:%d/%m/%Y} — identifiant "
+                f"{deliberation.prefecture_identifier}.",
+            )
+    return _page(request, deliberation, ack_form=form)
+
+
+@require_POST
+def annex_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _get_deliberation(request, pk, perm=ADD_ANNEX)
+    form = AnnexForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            annex = annex_add(deliberation=deliberation, **form.annex())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _done(request, deliberation, f"Annexe « {annex.title} » ajoutée.")
+    return _page(request, deliberation, annex_form=form)
+
+
+@require_GET
+def annex_file(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
+    deliberation = _get_deliberation(request, pk)
+    annex = get_object_or_404(DeliberationAnnex, pk=annex_pk, deliberation=deliberation)
+    data = bytes(annex.content)
+    response = HttpResponse(data, content_type=annex.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, annex.filename) or "inline"
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _get_deliberation(request, pk, perm=PUBLISH)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            deliberation = deliberation_publish(
+                deliberation=deliberation, published_on=form.cleaned_data["published_on"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _done(
+                request,
+                deliberation,
+                f"Délibération n° {deliberation.number} publiée le "
+                f"{deliberation.published_on:%d/%m/%Y} : elle figure sur les pages publiques.",
+            )
+    return _page(request, deliberation, publish_form=form)
+
+
+@require_POST
+def pv_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the PV of session `pk` (the form sits on the session hub)."""
+    require_perm(request, PUBLISH_PV)
+    session = get_session_for_user(request, pk)
+    pv = get_object_or_404(ProcesVerbal, session=session)
+    hub = reverse("meetings:session_detail", args=[session.pk])
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            pv = pv_publish(pv=pv, published_on=form.cleaned_data["published_on"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Procès-verbal de la séance du {session.date:%d/%m/%Y} publié le "
+                f"{pv.published_on:%d/%m/%Y} : il figure sur les pages publiques.",
+            )
+            return redirect(hub + "#publication")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    # The hub's form shows the date typed again (nothing typed is lost).
+    typed = urlencode({"pv_publie_le": request.POST.get("published_on", "")})
+    return redirect(f"{hub}?{typed}#publication")

@@ -1,0 +1,303 @@
+"""The public pages, without login: published PVs, listes and deliberations, the signed
+PDFs exactly as stored, the open-data file — and never anything unpublished."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import html
+import io
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deliberations.models import Deliberation, SignedDocument
+from meetings.models import AgendaItem, ProcesVerbal, Session
+from members.models import Body
+from tests.deliberations.publication_helpers import (
+    IDENTIFIER,
+    NUMBER,
+    publish_fast,
+    sign_fast,
+    sign_pv_fast,
+)
+from tests.factories import (
+    AgendaItemFactory,
+    BodyFactory,
+    DeliberationFactory,
+    SessionFactory,
+    VoteFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+def _act(number: str) -> Deliberation:
+    return Deliberation.objects.get(number=number)
+
+
+def _text(response: Any) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def _pdf_url(deliberation: Deliberation) -> str:
+    return reverse("public:deliberation_pdf", args=[deliberation.body.short_name, deliberation.pk])
+
+
+def _pv_url(session: Session) -> str:
+    return reverse("public:pv_pdf", args=[session.body.short_name, f"{session.date:%Y-%m-%d}"])
+
+
+def _liste_url(session: Session) -> str:
+    return reverse("public:liste", args=[session.body.short_name, f"{session.date:%Y-%m-%d}"])
+
+
+@pytest.fixture
+def withdrawn(seed_session: Session) -> Deliberation:
+    """A projet attached to the session but never voted (its item withdrawn)."""
+    return DeliberationFactory(
+        body=seed_session.body,
+        item=AgendaItemFactory(session=seed_session, position=99, title="Projet retiré"),
+    )
+
+
+@pytest.fixture
+def published(seed_session: Session, withdrawn: Deliberation) -> Deliberation:
+    """2023/PMA00192 signed, transmitted (the seed's acknowledgement) and published;
+    2023/PMA00193 signed but not published; 2023/PMA00194 only voted; a projet withdrawn."""
+    aula = _act(NUMBER)
+    sign_fast(aula)
+    Deliberation.objects.filter(pk=aula.pk).update(
+        status="published", published_on=dt.date(2023, 6, 20)
+    )
+    sign_fast(_act("2023/PMA00193"))
+    return _act(NUMBER)
+
+
+# --- Reading without login ---------------------------------------------------------------------
+
+
+def test_anonymous_reads_the_public_pages(anonymous: Client, published: Deliberation) -> None:
+    index = anonymous.get(reverse("public:index"))
+    assert index.status_code == 200
+    assert "Pôle Métropolitain de l'Artois" in _text(index)
+
+    page = anonymous.get(reverse("public:body", args=["PMA"]))
+    assert page.status_code == 200
+    text = _text(page)
+    assert NUMBER in text
+    assert "13/06/2023" in text
+    assert "Partenariat 2023 avec l'Agence d'urbanisme de l'Artois (AULA)" in text
+    assert f"Reçu en préfecture le 19/06/2023 {IDENTIFIER}" in text
+    assert "20/06/2023" in text  # publication date
+    assert _pdf_url(published) in page.content.decode()
+
+
+def test_the_public_pages_show_nothing_unpublished(
+    anonymous: Client, published: Deliberation
+) -> None:
+    text = _text(anonymous.get(reverse("public:body", args=["PMA"])))
+    assert "2023/PMA00193" not in text  # signed, not published
+    assert "2023/PMA00194" not in text  # voted
+    assert "Aucun procès-verbal publié." in text
+
+
+def test_nothing_published_no_body_listed(anonymous: Client, seed_session: Session) -> None:
+    sign_fast(_act(NUMBER))
+    assert "Pôle Métropolitain" not in _text(anonymous.get(reverse("public:index")))
+    text = _text(anonymous.get(reverse("public:body", args=["PMA"])))
+    assert "Aucune délibération publiée." in text
+    assert NUMBER not in text
+
+
+def test_the_acknowledgement_appears_only_with_its_identifier(
+    anonymous: Client, published: Deliberation
+) -> None:
+    Deliberation.objects.filter(pk=published.pk).update(
+        prefecture_sent_on=dt.date(2023, 6, 15),
+        prefecture_received_on=None,
+        prefecture_identifier="",
+    )
+    text = _text(anonymous.get(reverse("public:body", args=["PMA"])))
+    assert "Transmise le 15/06/2023" in text
+    assert "Reçu" not in text and "reçu" not in text
+
+
+# --- Downloads -----------------------------------------------------------------------------------
+
+
+def test_a_published_deliberation_is_served_exactly_as_stored(
+    anonymous: Client, published: Deliberation
+) -> None:
+    stored = SignedDocument.objects.get(deliberation=published)
+    response = anonymous.get(_pdf_url(published))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(stored.pdf)
+    assert response["ETag"] == f'"{hashlib.sha256(response.content).hexdigest()}"'
+    assert "PMA-deliberation-2023-PMA00192.pdf" in response["Content-Disposition"]
+    again = anonymous.get(_pdf_url(published), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_unpublished_acts_are_not_found(
+    anonymous: Client, published: Deliberation, withdrawn: Deliberation
+) -> None:
+    signed_only = _act("2023/PMA00193")
+    voted = _act("2023/PMA00194")
+    for deliberation in (signed_only, voted, withdrawn):
+        assert anonymous.get(_pdf_url(deliberation)).status_code == 404
+    # Published, but asked under another body: not found either.
+    other = BodyFactory(short_name="AUTRE")
+    assert (
+        anonymous.get(
+            reverse("public:deliberation_pdf", args=[other.short_name, published.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_a_published_flag_without_status_is_not_enough(
+    anonymous: Client, seed_session: Session
+) -> None:
+    # An import may carry a publication date on a voted act: it is not published here.
+    Deliberation.objects.filter(number="2023/PMA00194").update(published_on=dt.date(2023, 6, 20))
+    assert anonymous.get(_pdf_url(_act("2023/PMA00194"))).status_code == 404
+
+
+def test_pv_is_served_once_published_only(anonymous: Client, seed_session: Session) -> None:
+    url = _pv_url(seed_session)
+    assert anonymous.get(url).status_code == 404  # draft
+    stored = sign_pv_fast(seed_session)
+    assert anonymous.get(url).status_code == 404  # signed, not published
+    ProcesVerbal.objects.filter(session=seed_session).update(
+        status="published", published_on=dt.date(2023, 6, 20)
+    )
+    response = anonymous.get(url)
+    assert response.status_code == 200
+    assert response.content == bytes(stored.pdf)
+    page = _text(anonymous.get(reverse("public:body", args=["PMA"])))
+    assert "Procès-verbal de la séance du 13 juin 2023" in page
+    assert "publié le 20/06/2023" in page
+
+
+def test_unknown_body_or_date_is_not_found(anonymous: Client, published: Deliberation) -> None:
+    assert anonymous.get(reverse("public:body", args=["INCONNU"])).status_code == 404
+    assert anonymous.get(reverse("public:liste", args=["PMA", "2023-13-45"])).status_code == 404
+    assert anonymous.get(reverse("public:pv_pdf", args=["PMA", "demain"])).status_code == 404
+
+
+# --- The liste des délibérations (CGCT L2121-25) --------------------------------------------------
+
+
+def test_liste_is_public_once_an_act_of_the_session_is_published(
+    anonymous: Client, seed_session: Session, withdrawn: Deliberation
+) -> None:
+    url = _liste_url(seed_session)
+    sign_fast(_act(NUMBER))
+    assert anonymous.get(url).status_code == 404
+
+    publish_fast(_act(NUMBER))
+    response = anonymous.get(url)
+
+    assert response.status_code == 200
+    text = _text(response)
+    assert "examinées par le Comité syndical du Pôle Métropolitain de l'Artois" in text
+    assert "mardi 13 juin 2023" in text
+    assert NUMBER in text
+    assert "Adoptée à l'unanimité" in text
+    assert "Projet retiré" not in text  # never voted: not examined
+    # The public never sees an unpublished act, not even its number or title.
+    for number in ("2023/PMA00193", "2023/PMA00194"):
+        assert number not in text
+    assert "Mission Bassin Minier" not in text
+    source = response.content.decode()
+    assert _pdf_url(_act(NUMBER)) in source
+    listes = _text(anonymous.get(reverse("public:body", args=["PMA"])))
+    assert "Liste des délibérations de la séance du 13 juin 2023 (1 délibération)" in listes
+
+
+# --- Open data ------------------------------------------------------------------------------------
+
+
+def test_open_data_file_is_public_and_links_the_signed_pdfs(
+    anonymous: Client, published: Deliberation
+) -> None:
+    response = anonymous.get(reverse("public:open_data", args=["PMA"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert [row["DELIB_ID"] for row in rows] == [NUMBER]
+    (row,) = rows
+    assert row["PREF_DATE"] == "2023-06-19"
+    assert row["DELIB_URL"] == f"http://testserver{_pdf_url(published)}"
+    assert anonymous.get(row["DELIB_URL"]).status_code == 200
+
+
+# --- Query counts do not grow with the data ------------------------------------------------------
+
+
+def _assembly(short: str, sessions: int, acts: int) -> Body:
+    """A body with `sessions` sessions of `acts` published deliberations each, PVs published."""
+    body = BodyFactory(short_name=short)
+    sequence = 0
+    for s in range(sessions):
+        session = SessionFactory(body=body, date=dt.date(2023, 1, 10) + dt.timedelta(days=30 * s))
+        voted = []
+        for a in range(acts):
+            sequence += 1
+            item = AgendaItemFactory(
+                session=session, position=a + 1, kind=AgendaItem.Kind.DELIBERATION
+            )
+            VoteFactory(item=item)
+            voted.append(
+                DeliberationFactory(
+                    body=body,
+                    item=item,
+                    status="voted",
+                    number=f"2023/{short}{sequence:05d}",
+                    sequence=sequence,
+                )
+            )
+        # Signed once the whole session is recorded (signing freezes its facts).
+        for deliberation in voted:
+            publish_fast(deliberation, on=dt.date(2023, 12, 1))
+        sign_pv_fast(session, on=session.date)
+        ProcesVerbal.objects.filter(session=session).update(
+            status="published", published_on=dt.date(2023, 12, 1)
+        )
+    return body
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def test_public_pages_query_count_does_not_grow(anonymous: Client, db: None) -> None:
+    small = _assembly("PETIT", sessions=1, acts=2)
+    large = _assembly("GRAND", sessions=4, acts=5)
+    for name in ("body", "open_data"):
+        assert _queries(anonymous, reverse(f"public:{name}", args=[small.short_name])) == _queries(
+            anonymous, reverse(f"public:{name}", args=[large.short_name])
+        ), name
+    small_session = Session.objects.filter(body=small).first()
+    large_session = Session.objects.filter(body=large).first()
+    assert small_session is not None and large_session is not None
+    assert _queries(anonymous, _liste_url(small_session)) == _queries(
+        anonymous, _liste_url(large_session)
+    )
+    assert _queries(anonymous, reverse("public:index")) <= 2
