@@ -7,6 +7,7 @@ the bound form, so what was typed stays, and says why in French.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -96,6 +97,8 @@ def _render(
         editable=can_edit(request.user),
         focus=focus,
         ballots=Vote.Ballot,
+        # Changes with every rendering: lets a test (or a script) see the swap happen.
+        render_id=uuid.uuid4().hex[:12],
         statuses=Attendance.Status.choices,
     )
     template = "meetings/live/_panel.html" if request.htmx else "meetings/live/live.html"  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -88,3 +88,11 @@ def counter(page: Page, testid: str) -> int:
     match = re.search(r"\d+", text)
     assert match, f"no figure in {testid}: {text!r}"
     return int(match.group(0))
+
+
+def after_swap(page: Page, action: Callable[[], object]) -> None:
+    """Run an action that makes htmx re-render the live panel, and wait for the new one."""
+    marker = page.get_by_test_id("panel-render")
+    before = marker.get_attribute("data-render") or ""
+    action()
+    expect(marker).not_to_have_attribute("data-render", before)

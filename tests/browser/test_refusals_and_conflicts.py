@@ -12,7 +12,7 @@ from meetings.interchange import import_document
 from meetings.models import Proxy, Session
 from meetings.services import proxy_grant
 from members.models import Mandate
-from tests.browser.conftest import counter, login, make_user, screenshot
+from tests.browser.conftest import after_swap, counter, login, make_user, screenshot
 from tests.conftest import seed_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,8 @@ def test_illegal_proxy_is_refused_and_the_form_keeps_its_input(
     assert counter(page, "counted") == 17
 
     giver, holder = _mandate(seed, "t15"), _mandate(seed, "della-franca")
-    page.locator("#id_giver").select_option(label="Titulaire 15")
+    # Choosing the giver re-renders the panel with that giver's legal holders: wait for it.
+    after_swap(page, lambda: page.locator("#id_giver").select_option(label="Titulaire 15"))
     expect(page.locator("#id_giver")).to_have_value(str(giver.pk))
     page.locator("#id_holder").select_option(label="Marcello Della Franca")
     page.locator("#id_received_on").fill("2023-06-12")

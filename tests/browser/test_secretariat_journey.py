@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from deliberations.models import Deliberation, Vote
 from meetings.models import Session
 from members.models import Body, Mandate
-from tests.browser.conftest import counter, login, make_user, screenshot
+from tests.browser.conftest import after_swap, counter, login, make_user, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -171,21 +171,21 @@ def _build_session(page: Page, base: str) -> Session:
 def _roll_call(page: Page, base: str, session: Session) -> None:
     page.goto(f"{base}/seances/{session.pk}/seance/")
     for name in PRESENT + SEATED:
-        _row(page, name).get_by_role("button", name="Présent", exact=True).click()
+        after_swap(page, _row(page, name).get_by_role("button", name="Présent", exact=True).click)
         expect(
             _row(page, name).get_by_role("button", name="Présent", exact=True)
         ).to_have_attribute("aria-pressed", "true")
     for name in SEATED:
-        _row(page, name).get_by_role("button", name="Siéger").click()
+        after_swap(page, _row(page, name).get_by_role("button", name="Siéger").click)
         expect(_row(page, name)).to_contain_text("siège")
     for giver, holder in PROXIES:
-        page.locator("#id_giver").select_option(label=giver)
         # Choosing the giver re-renders the holder picker with that giver's legal holders.
+        after_swap(page, lambda g=giver: page.locator("#id_giver").select_option(label=g))
         expect(page.locator("#id_giver")).to_have_value(
             str(Mandate.objects.get(person__last_name=giver.split(" ", 1)[1]).pk)
         )
         page.locator("#id_holder").select_option(label=holder)
-        page.get_by_role("button", name="Enregistrer le pouvoir").click()
+        after_swap(page, page.get_by_role("button", name="Enregistrer le pouvoir").click)
         expect(page.get_by_test_id("proxies")).to_contain_text(
             f"{giver} ayant donné procuration à {holder}"
         )
@@ -210,7 +210,7 @@ def _votes(page: Page, session: Session) -> None:
             card.locator("summary", has_text="ne prenant pas part").click()
             card.get_by_label("Corinne Laversin").check()
             card.get_by_label("Motif").fill("présidente de l'Agence d'urbanisme de l'Artois (AULA)")
-        card.get_by_role("button", name="Adopté à l'unanimité").click()
+        after_swap(page, card.get_by_role("button", name="Adopté à l'unanimité").click)
         expect(page.locator(f"#item{item.pk}").get_by_test_id("result")).to_contain_text(
             "Adopté à l'unanimité"
         )
