@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -180,7 +181,7 @@ def _roll_call(page: Page, base: str, session: Session) -> None:
         expect(_row(page, name)).to_contain_text("siège")
     for giver, holder in PROXIES:
         # Choosing the giver re-renders the holder picker with that giver's legal holders.
-        after_swap(page, lambda g=giver: page.locator("#id_giver").select_option(label=g))
+        after_swap(page, partial(page.locator("#id_giver").select_option, label=giver))
         expect(page.locator("#id_giver")).to_have_value(
             str(Mandate.objects.get(person__last_name=giver.split(" ", 1)[1]).pk)
         )
