@@ -145,6 +145,9 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The handler's level, not only the root's: Django's own loggers propagate here too.
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": env_str("LOG_LEVEL", "WARNING")}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
