@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/signer/", views_signing.deliberation_signature, name="signature"),
     path("signature/pv/<int:pk>/", views_signing.pv_signature, name="pv_signature"),
     path("signature/<int:pk>/retirer/", views_signing.withdraw, name="signature_withdraw"),
+    path("erratum/<slug:kind>/<int:pk>/", views_signing.erratum_add, name="erratum_add"),
 ]
 
 # Contrôle de légalité and publication (views_prefecture.py).

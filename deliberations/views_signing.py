@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from deliberations.models import Deliberation, SignatureConsent
-from deliberations.signing import ROLE_LABELS, signature_give, signature_withdraw
+from deliberations.signing import (
+    ROLE_LABELS,
+    erratum_create,
+    signature_give,
+    signature_withdraw,
+)
 from members.selectors import bodies_for_user
-from pma_governance.access import get_session_for_user
+from pma_governance.access import get_session_for_user, require_perm
 
 
 def _outcome(request: HttpRequest, role: str, signed: object, what: str) -> None:
@@ -74,3 +84,56 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if consent.deliberation_id:
         return redirect("deliberations:detail", pk=consent.deliberation_id)
     return redirect("meetings:pv_edit", pk=consent.session_id)
+
+
+class ErratumForm(forms.Form):
+    date = forms.DateField(
+        label="Date de l'erratum", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label="Texte de l'erratum",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Ce qui est corrigé, et comment. L'acte signé reste tel qu'il a été signé.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def erratum_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Correct a signed PV or deliberation by an erratum; the signed act never changes."""
+    require_perm(request, "deliberations.add_erratum")
+    if kind == "pv":
+        session = get_session_for_user(request, pk)
+        act: Any = session.pv
+        back = reverse("meetings:pv_edit", args=[session.pk])
+        label = f"procès-verbal de la séance du {session.date:%d/%m/%Y}"
+        target: dict[str, Any] = {"pv": act}
+    elif kind == "deliberation":
+        act = get_object_or_404(
+            Deliberation.objects.select_related("body"),
+            pk=pk,
+            body__in=bodies_for_user(request.user),
+        )
+        back = reverse("deliberations:detail", args=[act.pk])
+        label = f"délibération n° {act.number}"
+        target = {"deliberation": act}
+    else:
+        raise Http404("Acte inconnu.")
+    form = ErratumForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            erratum_create(
+                text=form.cleaned_data["text"],
+                date=form.cleaned_data["date"],
+                created_by=request.user,
+                **target,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Erratum enregistré pour le {label}.")
+            return redirect(back)
+    return render(
+        request,
+        "deliberations/erratum_form.html",
+        {"form": form, "label": label, "back": back, "nav": "deliberations"},
+    )

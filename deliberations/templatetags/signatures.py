@@ -56,7 +56,13 @@ def signature_panel(
     votable = kind == "pv" or (
         deliberation is not None and deliberation.status == Deliberation.Status.VOTED
     )
+    errata: list[Any] = []
+    if signed is not None:
+        act = deliberation if kind == "deliberation" else getattr(session, "pv", None)
+        errata = list(act.errata.order_by("date", "pk")) if act is not None else []
     return {
+        "errata": errata,
+        "may_correct": signed is not None and user.has_perm("deliberations.add_erratum"),
         "kind": kind,
         "session": session,
         "deliberation": deliberation,

@@ -137,3 +137,28 @@ def test_unsigned_copies_are_marked_as_drafts(seed_session: Session, aula: Delib
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
     assert "document non signé" in " ".join(text.split()).lower()
     assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_a_signed_act_is_corrected_by_an_erratum_not_edited(
+    seed_session: Session, aula: Deliberation
+) -> None:
+    from deliberations.models import Erratum
+    from deliberations.signing import deliberation_sign
+
+    president, _ = _account(seed_session, ADMINISTRATOR, "bavay")
+    secretary, _ = _account(seed_session, ELECTED, "lemaire")
+    deliberation_sign(deliberation=aula, president_user=president, secretary_user=secretary)
+    _, admin = _account(seed_session, ADMINISTRATOR)
+    url = reverse("deliberations:erratum_add", args=["deliberation", aula.pk])
+    refused = admin.post(url, {"date": "2020-01-01", "text": "Lire « 40 000 euros »."})
+    page = refused.content.decode()
+    assert "ne peut être daté d&#x27;avant la signature" in page
+    assert "Lire « 40 000 euros »." in page  # what was typed is kept
+    aula.refresh_from_db()
+    today = aula.signed_at.date().isoformat()  # type: ignore[union-attr]
+    done = admin.post(url, {"date": today, "text": "Lire « 40 000 euros »."}, follow=True)
+    assert "Erratum enregistré" in done.content.decode()
+    assert 'data-testid="errata"' in done.content.decode()
+    assert Erratum.objects.get(deliberation=aula).text == "Lire « 40 000 euros »."
+    _, reader = _account(seed_session, ELECTED)
+    assert reader.post(url, {"date": today, "text": "x"}).status_code == 403
