@@ -27,7 +27,10 @@ def deliberation_create(
     visas: Sequence[str] = (),
     considerants: str = "",
     item: AgendaItem | None = None,
+    budget_year: int | None = None,
 ) -> Deliberation:
+    from pma_governance.richtext import sanitize
+
     if item is not None and item.session.body_id != body.pk:
         raise ValidationError("Ce point de l'ordre du jour appartient à une autre assemblée.")
     deliberation = Deliberation(
@@ -36,9 +39,10 @@ def deliberation_create(
         nature=nature,
         matiere=matiere,
         visas=list(visas),
-        considerants=considerants,
+        considerants=sanitize(considerants),
         dispositif=dispositif,
         item=item,
+        budget_year=budget_year,
     )
     deliberation.full_clean()
     deliberation.save()

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -139,13 +138,9 @@ def deliberation_create(request: HttpRequest) -> HttpResponse:
             "item": data["item"],
         }
         try:
-            with transaction.atomic():
-                deliberation = services.deliberation_create(body=body, **fields)
-                if data["budget_year"] is not None:
-                    # deliberation_create has no budget year: set it in the same transaction.
-                    deliberation = services.deliberation_update(
-                        deliberation=deliberation, budget_year=data["budget_year"], **fields
-                    )
+            deliberation = services.deliberation_create(
+                body=body, budget_year=data["budget_year"], **fields
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

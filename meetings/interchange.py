@@ -775,7 +775,7 @@ def _write(plan: _Plan) -> Session:
     _roll_write(session, s, mandates, items)
     for raw, item in zip(s.get("items") or [], items, strict=True):
         if raw["kind"] == AgendaItem.Kind.DELIBERATION:
-            deliberation = deliberation_create(
+            deliberation_create(
                 body=body,
                 title=raw["title"],
                 matiere=raw["matiere"],
@@ -784,10 +784,8 @@ def _write(plan: _Plan) -> Session:
                 visas=raw.get("visas") or [],
                 considerants=raw.get("considerants") or "",
                 item=item,
+                budget_year=raw.get("budget_year") or None,
             )
-            if raw.get("budget_year"):
-                deliberation.budget_year = raw["budget_year"]
-                deliberation.save(update_fields=["budget_year"])
         if "vote" in raw:
             _vote_write(item, raw, mandates)
         if raw["kind"] == AgendaItem.Kind.DELIBERATION:
