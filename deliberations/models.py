@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -23,6 +25,7 @@ from meetings.models import (
     sql_raise,
 )
 from members.models import Body, Mandate
+from pma_governance.fulltext import number_words_sql, weighted_sql
 
 ACK_IDENTIFIER_RE = r"^\d{3}-\d{9}-\d{8}-[A-Za-z0-9_]+-(DE|AR|AI|CC|BF|AU)$"
 
@@ -140,6 +143,40 @@ def insert_only(name: str, message: str, hint: str) -> pgtrigger.Trigger:
     )
 
 
+def deliberation_search_vector() -> pgtrigger.Trigger:
+    """Keeps a deliberation's search vector: objet and number (A), considérants and
+    dispositif (B), the debate on its item (C). Computed again when one of them changes or
+    the vector is reset to NULL."""
+    return pgtrigger.Trigger(
+        name="deliberation_search_vector",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        declare=[("stale", "boolean"), ("debate", "text")],
+        func=pgtrigger.Func(
+            "IF TG_OP = 'INSERT' THEN stale := true; ELSE "
+            "stale := NEW.search_vector IS NULL "
+            "OR NEW.search_vector IS DISTINCT FROM OLD.search_vector "
+            "OR NEW.title IS DISTINCT FROM OLD.title "
+            "OR NEW.number IS DISTINCT FROM OLD.number "
+            "OR NEW.considerants IS DISTINCT FROM OLD.considerants "
+            "OR NEW.dispositif IS DISTINCT FROM OLD.dispositif "
+            "OR NEW.item_id IS DISTINCT FROM OLD.item_id; END IF; "
+            "IF stale THEN "
+            "SELECT i.debate_summary INTO debate FROM meetings_agendaitem i "
+            "WHERE i.id = NEW.item_id; "
+            "NEW.search_vector := "
+            + weighted_sql("NEW.title", "A")
+            + " || "
+            + weighted_sql(number_words_sql("NEW.number"), "A")
+            + " || "
+            + weighted_sql("concat_ws(' ', NEW.considerants, NEW.dispositif)", "B")
+            + " || "
+            + weighted_sql("debate", "C")
+            + "; END IF; RETURN NEW;"
+        ),
+    )
+
+
 class VisaTemplate(models.Model):
     """A reusable visa (« VU le Code général… ») in a body's library."""
 
@@ -159,7 +196,7 @@ class VisaTemplate(models.Model):
         return self.text[:80]
 
 
-@history_tracked("DeliberationEvent")
+@history_tracked("DeliberationEvent", exclude=["search_vector"])
 class Deliberation(models.Model):
     """A deliberation: the act adopted (or rejected) by the assembly on an agenda item."""
 
@@ -206,6 +243,8 @@ class Deliberation(models.Model):
         ],
     )
     published_on = models.DateField("publiée le", null=True, blank=True)
+    # Derived from the texts by the database (deliberation_search_vector), never by the app.
+    search_vector = SearchVectorField("index de recherche", null=True, editable=False)
 
     class Meta:
         verbose_name = "délibération"
@@ -257,6 +296,8 @@ class Deliberation(models.Model):
                     "prefecture_received_on",
                     "prefecture_identifier",
                     "published_on",
+                    # Derived data, not a fact: it may be computed again (new configuration).
+                    "search_vector",
                 ],
                 subject="Délibération n° ",
                 subject_sql="COALESCE(OLD.number, '')",
@@ -268,10 +309,39 @@ class Deliberation(models.Model):
                 message="La délibération est signée mais les faits de sa séance ne sont pas "
                 "figés : signez-la par le service de signature, qui fige la séance avec elle.",
             ),
+            deliberation_search_vector(),
         ]
+        indexes = [GinIndex(fields=["search_vector"], name="deliberation_search_gin")]
 
     def __str__(self) -> str:
         return f"{self.number or 'Projet'} — {self.title}"
+
+
+class AgendaItemSearch(AgendaItem):
+    """An agenda item seen by the search: its debate is part of its deliberation's vector.
+
+    A proxy, so that this trigger on the meetings table lives with the deliberations.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "point de l'ordre du jour (recherche)"
+        verbose_name_plural = "points de l'ordre du jour (recherche)"
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Trigger(
+                name="agendaitem_deliberation_search_refresh",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.debate_summary IS DISTINCT FROM NEW.debate_summary"
+                ),
+                func=pgtrigger.Func(
+                    "UPDATE deliberations_deliberation SET search_vector = NULL "
+                    "WHERE item_id = NEW.id; RETURN NULL;"
+                ),
+            ),
+        ]
 
 
 @history_tracked("VoteEvent")

@@ -8,10 +8,13 @@ from typing import TypeVar
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
 from members.models import Body, Mandate
+from pma_governance.fulltext import weighted_sql
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -154,6 +157,38 @@ def frozen_session_children(name: str, what: str) -> pgtrigger.Trigger:
             )
             + " END IF; "
             + RETURN_ROW
+        ),
+    )
+
+
+# Setting a stored search vector to NULL makes its row's trigger compute it again.
+_PV_SEARCH_RESET = "UPDATE meetings_procesverbal SET search_vector = NULL"
+
+
+def pv_search_vector() -> pgtrigger.Trigger:
+    """Keeps a PV's search vector: its session's item titles (B), then its texts and the
+    debates (C). Computed again when a text changes or the vector is reset to NULL."""
+    return pgtrigger.Trigger(
+        name="pv_search_vector",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        declare=[("stale", "boolean"), ("item_titles", "text"), ("debates", "text")],
+        func=pgtrigger.Func(
+            "IF TG_OP = 'INSERT' THEN stale := true; ELSE "
+            "stale := NEW.search_vector IS NULL "
+            "OR NEW.search_vector IS DISTINCT FROM OLD.search_vector "
+            "OR NEW.session_id <> OLD.session_id "
+            "OR NEW.preamble IS DISTINCT FROM OLD.preamble "
+            "OR NEW.closing_text IS DISTINCT FROM OLD.closing_text; END IF; "
+            "IF stale THEN "
+            "SELECT string_agg(i.title, ' ' ORDER BY i.position), "
+            "string_agg(i.debate_summary, ' ' ORDER BY i.position) INTO item_titles, debates "
+            "FROM meetings_agendaitem i WHERE i.session_id = NEW.session_id; "
+            "NEW.search_vector := "
+            + weighted_sql("item_titles", "B")
+            + " || "
+            + weighted_sql("concat_ws(' ', NEW.preamble, debates, NEW.closing_text)", "C")
+            + "; END IF; RETURN NEW;"
         ),
     )
 
@@ -323,7 +358,24 @@ class AgendaItem(models.Model):
             ),
             models.CheckConstraint(condition=Q(position__gte=1), name="item_position_positive"),
         ]
-        triggers = [frozen_session_children("agendaitem_facts_frozen", "Ordre du jour")]
+        triggers = [
+            frozen_session_children("agendaitem_facts_frozen", "Ordre du jour"),
+            # The PV's search vector holds the titles and debates of its session's items.
+            pgtrigger.Trigger(
+                name="agendaitem_pv_search_refresh",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=pgtrigger.Func(
+                    "IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ("
+                    "OLD.session_id <> NEW.session_id OR OLD.title IS DISTINCT FROM NEW.title "
+                    "OR OLD.debate_summary IS DISTINCT FROM NEW.debate_summary)) THEN "
+                    f"{_PV_SEARCH_RESET} WHERE session_id = OLD.session_id; END IF; "
+                    "IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND OLD.session_id <> NEW.session_id) "
+                    f"THEN {_PV_SEARCH_RESET} WHERE session_id = NEW.session_id; END IF; "
+                    "RETURN NULL;"
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
@@ -473,7 +525,7 @@ class Proxy(models.Model):
         return count
 
 
-@history_tracked("ProcesVerbalEvent")
+@history_tracked("ProcesVerbalEvent", exclude=["search_vector"])
 class ProcesVerbal(models.Model):
     """The procès-verbal (minutes) of a session (CGCT L2121-15)."""
 
@@ -501,6 +553,8 @@ class ProcesVerbal(models.Model):
     frozen_facts = models.JSONField("faits figés à la signature", null=True, blank=True)
     deposited_on = models.DateField("déposé en préfecture le", null=True, blank=True)
     published_on = models.DateField("publié le", null=True, blank=True)
+    # Derived from the texts by the database (pv_search_vector): never written by the app.
+    search_vector = SearchVectorField("index de recherche", null=True, editable=False)
 
     class Meta:
         verbose_name = "procès-verbal"
@@ -524,7 +578,15 @@ class ProcesVerbal(models.Model):
             signed_act_frozen(
                 "pv_signed_frozen",
                 ranks=PV_STATUS_RANKS,
-                mutable=["status", "updated_at", "updated_by_id", "deposited_on", "published_on"],
+                mutable=[
+                    "status",
+                    "updated_at",
+                    "updated_by_id",
+                    "deposited_on",
+                    "published_on",
+                    # Derived data, not a fact: it may be computed again (new configuration).
+                    "search_vector",
+                ],
                 subject="Procès-verbal de la séance du ",
                 subject_sql=(
                     "(SELECT " + sql_day('s."date"') + " FROM meetings_session s "
@@ -538,7 +600,9 @@ class ProcesVerbal(models.Model):
                 message="Le procès-verbal est signé mais les faits de sa séance ne sont pas "
                 "figés : signez-le par le service de signature, qui fige la séance avec lui.",
             ),
+            pv_search_vector(),
         ]
+        indexes = [GinIndex(fields=["search_vector"], name="pv_search_gin")]
 
     def __str__(self) -> str:
         return f"Procès-verbal de la séance du {self.session.date:%d/%m/%Y}"

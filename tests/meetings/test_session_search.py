@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from members.models import Body, BodyAccess
 from pma_governance.roles import ELECTED, ensure_roles
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sit_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ def elu() -> Client:
     user = UserFactory()
     user.groups.add(Group.objects.get(name=ELECTED))
     BodyAccess.objects.create(user=user, body=Body.objects.get(short_name="PMA"))
+    sit_in(user, Body.objects.get(short_name="PMA"))
     client = Client()
     client.force_login(user)
     return client
