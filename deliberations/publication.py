@@ -175,7 +175,10 @@ def scdl_row(deliberation: Any, *, url: str) -> dict[str, str]:
         "VOTE_REEL": str(vote.voters) if vote is not None else "",
         "VOTE_POUR": str(vote.votes_for) if vote is not None else "",
         "VOTE_CONTRE": str(vote.votes_against) if vote is not None else "",
-        "VOTE_ABSTENTION": str(vote.abstentions) if vote is not None else "",
+        # The schema has no column for blank and spoiled ballots (secret ballot only): like
+        # abstentions they are not suffrages exprimés, and the schema checks that
+        # VOTE_REEL = VOTE_POUR + VOTE_CONTRE + VOTE_ABSTENTION (Validata sum-columns-value).
+        "VOTE_ABSTENTION": str(vote.abstentions + vote.blank) if vote is not None else "",
         "DELIB_URL": url,
     }
     return row

@@ -8,9 +8,13 @@ Signed PDFs are served exactly as stored (ETag = their SHA-256).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,15 +22,23 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from deliberations import selectors_public as public
+from deliberations.actes import MATIERES, NATURES
+from deliberations.documents import vote_context
 from deliberations.models import Deliberation, SignedDocument
+from deliberations.public_links import deliberation_pdf_path
 from deliberations.publication import scdl_csv
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents import wording as w
-from pma_governance.documents.catalog import document_filename
+from pma_governance.documents.catalog import document_filename, liste_pdf
 from pma_governance.documents.storage import get_signed, signed_bytes
 
 PAGE_SIZE = 50
+SESSIONS_PAGE_SIZE = 20
+# A public liste PDF is rendered once per set of published acts, then served from the cache.
+LISTE_PDF_CACHE_SECONDS = 24 * 3600
+# Pages and files that grow as acts are published: shared caches keep them a few minutes.
+SHORT_CACHE = "public, max-age=300"
 
 
 def _body(short_name: str) -> Body:
@@ -34,10 +46,16 @@ def _body(short_name: str) -> Body:
 
 
 def _day(value: str) -> dt.date:
+    """The date of a session's address: AAAA-MM-JJ only, so that each has one URL."""
     try:
-        return dt.date.fromisoformat(value)
+        return public.url_date(value)
     except ValueError:
         raise Http404("Date inconnue.") from None
+
+
+def _pdf_headers(response: HttpResponse, data: bytes, filename: str) -> None:
+    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
+    response["Content-Length"] = str(len(data))
 
 
 def _signed_pdf(request: HttpRequest, signed: SignedDocument | None, filename: str) -> HttpResponse:
@@ -50,12 +68,25 @@ def _signed_pdf(request: HttpRequest, signed: SignedDocument | None, filename: s
     else:
         data = signed_bytes(signed)
         response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
-        response["Content-Length"] = str(len(data))
+        _pdf_headers(response, data, filename)
     response["ETag"] = etag
     # A publication is never withdrawn and a signed PDF never changes.
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+def _page(request: HttpRequest, items: QuerySet[Any], size: int, param: str) -> Page[Any]:
+    """One page of a list; its links keep the other lists' pages of the same page."""
+    page = Paginator(items, size).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    page.previous_url = link(page.previous_page_number()) if page.has_previous() else ""  # type: ignore[attr-defined]
+    page.next_url = link(page.next_page_number()) if page.has_next() else ""  # type: ignore[attr-defined]
+    return page
 
 
 @login_not_required
@@ -67,28 +98,101 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def body_page(request: HttpRequest, short_name: str) -> HttpResponse:
+    """The body's published PVs, listes and acts, each list paginated on its own."""
     body = _body(short_name)
-    page = Paginator(public.public_deliberations(body), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "public/body.html",
         {
             "body": body,
-            "pvs": public.public_pvs(body),
-            "listes": public.liste_sessions(body),
-            "page": page,
+            "pvs": _page(request, public.public_pvs(body), SESSIONS_PAGE_SIZE, "pv"),
+            "listes": _page(request, public.liste_sessions(body), SESSIONS_PAGE_SIZE, "listes"),
+            "page": _page(request, public.public_deliberations(body), PAGE_SIZE, "page"),
         },
     )
 
 
 @login_not_required
 @require_GET
-def liste(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
+def session_page(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
+    """One session as the public may read it: its published PV, its liste, its published acts."""
     body = _body(short_name)
     try:
-        session = public.liste_session(body, _day(day))
+        session = public.public_session(body, _day(day))
+    except Session.DoesNotExist:
+        raise Http404("Rien n'est publié pour cette séance.") from None
+    pv = (
+        public.public_pvs_any().filter(session=session).prefetch_related("errata").first()
+        if getattr(session, "pv_published_on", None) is not None
+        else None
+    )
+    return render(
+        request,
+        "public/session.html",
+        {
+            "body": body,
+            "session": session,
+            "pv": pv,
+            "acts": list(public.liste_acts(session)),
+        },
+    )
+
+
+def _matiere(code: str) -> dict[str, str]:
+    levels = code.split(".")
+    return {
+        "code": code,
+        "label": MATIERES.get(code, ""),
+        "path": " / ".join(
+            MATIERES[".".join(levels[: n + 1])]
+            for n in range(len(levels))
+            if ".".join(levels[: n + 1]) in MATIERES
+        ),
+    }
+
+
+@login_not_required
+@require_GET
+def deliberation_page(request: HttpRequest, short_name: str, ref: str) -> HttpResponse:
+    """One published deliberation: its facts, its vote, its publication, its PDF."""
+    body = _body(short_name)
+    try:
+        deliberation = public.public_deliberation_by_slug(body, ref)
+    except Deliberation.DoesNotExist:
+        raise Http404("Aucune délibération publiée sous ce numéro.") from None
+    vote = public.vote_with_names(deliberation)
+    return render(
+        request,
+        "public/deliberation.html",
+        {
+            "body": body,
+            "d": deliberation,
+            "session": deliberation.item.session if deliberation.item else None,
+            "vote": vote,
+            "vote_text": vote_context(vote) if vote is not None else None,
+            "matiere": _matiere(deliberation.matiere),
+            "nature": NATURES.get(deliberation.nature, ("", ""))[1],
+            # DESIGN §6: « reçu » only with the acknowledgement's identifier.
+            "receipt": w.prefecture_receipt(
+                deliberation.prefecture_received_on, deliberation.prefecture_identifier
+            ),
+            "errata": list(deliberation.errata.all()),
+        },
+    )
+
+
+def _liste_session(body: Body, day: str) -> Session:
+    try:
+        return public.liste_session(body, _day(day))
     except Session.DoesNotExist:
         raise Http404("Aucune liste publiée pour cette séance.") from None
+
+
+@login_not_required
+@require_GET
+def liste(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
+    body = _body(short_name)
+    session = _liste_session(body, day)
     subtitle = (
         f"examinées par {w.the(body.assembly_name)} {w.of_the(body.name)} en sa séance du "
         f"{w.long_date(session.date)}"
@@ -103,6 +207,41 @@ def liste(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
             "acts": public.liste_acts(session),
         },
     )
+
+
+@login_not_required
+@require_GET
+def liste_pdf_view(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
+    """The liste des délibérations as a PDF listing the published acts only (CGCT L2121-25).
+
+    It is not a signed document: it is rendered by the documents' own machinery with the
+    public subset, once per set of published acts (the ETag names that set).
+    """
+    body = _body(short_name)
+    session = _liste_session(body, day)
+    published = sorted(
+        public.public_deliberations_any()
+        .filter(item__session=session)
+        .order_by()
+        .values_list("pk", "published_on")
+    )
+    fingerprint = hashlib.sha256(
+        f"{session.pk}:{published}".encode()  # the acts and their publication dates
+    ).hexdigest()
+    etag = f'"{fingerprint}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        key = f"public-liste-pdf:{fingerprint}"
+        data = cache.get(key)
+        if data is None:
+            data = liste_pdf(session, only={pk for pk, _ in published})
+            cache.set(key, data, LISTE_PDF_CACHE_SECONDS)
+        response = HttpResponse(data, content_type="application/pdf")
+        _pdf_headers(response, data, document_filename("liste", session=session))
+    response["ETag"] = etag
+    response["Cache-Control"] = SHORT_CACHE
+    return response
 
 
 @login_not_required
@@ -129,20 +268,48 @@ def pv_pdf(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
     return _signed_pdf(request, get_signed("pv", session=pv.session), filename)
 
 
-@login_not_required
-@require_GET
-def open_data(request: HttpRequest, short_name: str) -> HttpResponse:
-    """The published deliberations in the SCDL « Délibérations » schema (CSV, UTF-8)."""
-    body = _body(short_name)
-
+def _csv_response(request: HttpRequest, body: Body | None, filename: str) -> HttpResponse:
     def url_for(deliberation: Deliberation) -> str:
-        path = reverse("public:deliberation_pdf", args=[body.short_name, deliberation.pk])
+        path = deliberation_pdf_path(deliberation.body.short_name, deliberation.pk)
         return request.build_absolute_uri(path)
 
     data = scdl_csv(public.scdl_deliberations(body), url_for=url_for)
     response = HttpResponse(data.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{body.short_name}-deliberations-scdl.csv"
-    )
-    response["Cache-Control"] = "public, max-age=300"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = SHORT_CACHE
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_not_required
+@require_GET
+def open_data(request: HttpRequest, short_name: str) -> HttpResponse:
+    """The body's published deliberations in the SCDL « Délibérations » schema (CSV, UTF-8)."""
+    body = _body(short_name)
+    return _csv_response(request, body, f"{body.short_name}-deliberations-scdl.csv")
+
+
+@login_not_required
+@require_GET
+def open_data_all(request: HttpRequest) -> HttpResponse:
+    """Every body's published deliberations in one SCDL « Délibérations » file."""
+    return _csv_response(request, None, "deliberations-scdl.csv")
+
+
+@login_not_required
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers read the public pages, the open-data API and the sitemap; nothing else."""
+    lines = [
+        "User-agent: *",
+        f"Allow: {reverse('public:index')}",
+        f"Allow: {reverse('api:root')}",
+        f"Allow: {reverse('sitemap')}",
+        "Disallow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
     return response

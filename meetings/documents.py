@@ -8,6 +8,7 @@ Every presence and quorum figure comes from `meetings.facts`; every French phras
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from meetings.facts import SessionRoll, session_quorum, session_roll
@@ -281,8 +282,12 @@ def pv_context(session: Session | int) -> dict[str, Any]:
     }
 
 
-def liste_context(session: Session | int) -> dict[str, Any]:
-    """The liste des délibérations examinées en séance (CGCT L2121-25)."""
+def liste_context(session: Session | int, *, only: Collection[int] | None = None) -> dict[str, Any]:
+    """The liste des délibérations examinées en séance (CGCT L2121-25).
+
+    `only` (deliberation ids) restricts the rows: the public copy lists the published acts
+    and nothing else (DESIGN §1).
+    """
     from deliberations.documents import session_acts, vote_context
 
     session = load_session(session)
@@ -292,6 +297,8 @@ def liste_context(session: Session | int) -> dict[str, Any]:
     for item_id, deliberation in sorted(
         deliberations.items(), key=lambda pair: pair[1].item.position if pair[1].item else 0
     ):
+        if only is not None and deliberation.pk not in only:
+            continue
         vote = votes.get(item_id)
         result = vote_context(vote) if vote is not None else None
         rows.append(

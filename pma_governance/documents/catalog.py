@@ -9,7 +9,7 @@ first ask `stored_pdf`, and render only when nothing is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +118,17 @@ def document_pdf(
     if draft_mark:
         context = {**context, "draft_mark": True}
     return render_pdf(spec.template, context)
+
+
+def liste_pdf(session: Session, *, only: Collection[int] | None = None) -> bytes:
+    """Render the liste des délibérations, restricted to the acts `only` names when given.
+
+    The public copy lists the published acts only (DESIGN §1): same template, same facts,
+    fewer rows.
+    """
+    from meetings.documents import liste_context
+
+    return render_pdf(document_kind("liste").template, liste_context(session, only=only))
 
 
 def document_filename(

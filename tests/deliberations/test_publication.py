@@ -167,7 +167,7 @@ def test_open_data_has_the_schema_columns_and_a_row_per_published_act(
     seed_session: Session,
 ) -> None:
     body = seed_session.body
-    body.siret = "20006035800014"
+    body.siret = "20006035800013"
     body.save(update_fields=["siret"])
     aula = _act(NUMBER)
     publish_fast(aula)
@@ -180,7 +180,7 @@ def test_open_data_has_the_schema_columns_and_a_row_per_published_act(
     assert rows == [
         {
             "COLL_NOM": "Pôle Métropolitain de l'Artois",
-            "COLL_SIRET": "20006035800014",
+            "COLL_SIRET": "20006035800013",
             "DELIB_ID": "2023/PMA00192",
             "DELIB_DATE": "2023-06-13",
             "DELIB_MATIERE_CODE": "7.5",

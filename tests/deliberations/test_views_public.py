@@ -10,16 +10,20 @@ import html
 import io
 import re
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deliberations.models import Deliberation, SignedDocument
+from deliberations import views_public
+from deliberations.models import Deliberation, Erratum, SignedDocument
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body
+from tests.deliberations.public_world import hidden_things, published_assembly
 from tests.deliberations.publication_helpers import (
     IDENTIFIER,
     NUMBER,
@@ -32,6 +36,7 @@ from tests.factories import (
     BodyFactory,
     DeliberationFactory,
     SessionFactory,
+    UserFactory,
     VoteFactory,
 )
 
@@ -301,3 +306,262 @@ def test_public_pages_query_count_does_not_grow(anonymous: Client, db: None) -> 
         anonymous, _liste_url(large_session)
     )
     assert _queries(anonymous, reverse("public:index")) <= 2
+
+
+# --- Stable pages per session and per deliberation ------------------------------------------------
+
+
+def _page_url(deliberation: Deliberation) -> str:
+    assert deliberation.number
+    return reverse(
+        "public:deliberation",
+        args=[deliberation.body.short_name, deliberation.number.replace("/", "-")],
+    )
+
+
+def _session_url(session: Session) -> str:
+    return reverse("public:session", args=[session.body.short_name, f"{session.date:%Y-%m-%d}"])
+
+
+def test_a_published_deliberation_has_its_own_page(
+    anonymous: Client, published: Deliberation
+) -> None:
+    Erratum.objects.create(
+        deliberation=published,
+        text="Lire « 40 000 euros » au lieu de « 40.000 euros ».",
+        date=dt.date(2023, 7, 3),
+        created_by=UserFactory(),
+    )
+    response = anonymous.get(_page_url(published))
+
+    assert response.status_code == 200
+    assert _page_url(published) == "/public/PMA/deliberations/2023-PMA00192/"
+    text = _text(response)
+    assert "Délibération n° 2023/PMA00192" in text
+    assert "Partenariat 2023 avec l'Agence d'urbanisme de l'Artois (AULA)" in text
+    assert "Séance mardi 13 juin 2023" in text
+    assert "Matière 7.5 — Finances locales / Subventions" in text
+    assert "Adoptée à l'unanimité" in text
+    assert "Madame Corinne Laversin" in text and "ne prenant pas part au vote" in text
+    assert "Présents 13 Représentés 4" in text
+    assert "Votants 16 Pour 16 Contre 0 Abstentions 0" in text
+    assert "publiée le 20/06/2023" in text
+    assert f"Reçu en préfecture le 19/06/2023 {IDENTIFIER}" in text
+    assert "Erratum du 03/07/2023 : Lire « 40 000 euros » au lieu de « 40.000 euros »." in text
+    assert _pdf_url(published) in response.content.decode()
+
+
+def test_the_deliberation_page_never_says_received_without_an_identifier(
+    anonymous: Client, published: Deliberation
+) -> None:
+    Deliberation.objects.filter(pk=published.pk).update(
+        prefecture_sent_on=dt.date(2023, 6, 15),
+        prefecture_received_on=None,
+        prefecture_identifier="",
+    )
+    text = _text(anonymous.get(_page_url(published)))
+    assert "Transmise le 15/06/2023" in text
+    assert "Reçu" not in text and "reçu" not in text
+
+
+def test_a_session_page_gathers_what_is_published_of_it(
+    anonymous: Client, published: Deliberation, seed_session: Session
+) -> None:
+    url = _session_url(seed_session)
+    assert url == "/public/PMA/seances/2023-06-13/"
+    text = _text(anonymous.get(url))
+    assert "Séance du mardi 13 juin 2023" in text
+    assert "Le procès-verbal de cette séance n'est pas encore publié." in text
+    assert "Liste des délibérations (publiée le 20/06/2023)" in text
+    assert NUMBER in text
+    for hidden in ("2023/PMA00193", "2023/PMA00194", "Projet retiré", "Mission Bassin Minier"):
+        assert hidden not in text
+
+    sign_pv_fast(seed_session)
+    ProcesVerbal.objects.filter(session=seed_session).update(
+        status="published", published_on=dt.date(2023, 6, 21)
+    )
+    text = _text(anonymous.get(url))
+    assert "Procès-verbal de la séance du 13 juin 2023 (PDF signé, publié le 21/06/2023)" in text
+
+
+def test_a_session_with_only_its_pv_published_has_a_page_but_no_liste(
+    anonymous: Client, seed_session: Session
+) -> None:
+    sign_pv_fast(seed_session)
+    ProcesVerbal.objects.filter(session=seed_session).update(
+        status="published", published_on=dt.date(2023, 6, 21)
+    )
+    response = anonymous.get(_session_url(seed_session))
+    assert response.status_code == 200
+    assert "Aucune délibération de cette séance n'est encore publiée." in _text(response)
+    assert anonymous.get(_liste_url(seed_session)).status_code == 404
+
+
+# --- The liste des délibérations as a PDF ---------------------------------------------------------
+
+
+def _liste_pdf_url(session: Session) -> str:
+    return reverse("public:liste_pdf", args=[session.body.short_name, f"{session.date:%Y-%m-%d}"])
+
+
+def test_the_public_liste_pdf_lists_published_acts_only(
+    anonymous: Client, published: Deliberation, seed_session: Session
+) -> None:
+    from pypdf import PdfReader
+
+    cache.clear()
+    response = anonymous.get(_liste_pdf_url(seed_session))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "PMA-2023-06-13-liste-des-deliberations.pdf" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join("".join(page.extract_text() for page in reader.pages).split())
+    assert "LISTE DES DÉLIBÉRATIONS" in text
+    assert NUMBER in text
+    for hidden in ("2023/PMA00193", "2023/PMA00194", "Mission Bassin Minier", "Projet retiré"):
+        assert hidden not in text
+    # The same set of published acts: not rendered again, and a browser may keep its copy.
+    with mock.patch("deliberations.views_public.liste_pdf") as render:
+        again = anonymous.get(_liste_pdf_url(seed_session))
+        assert again.content == response.content
+        assert render.call_count == 0
+        cached = anonymous.get(_liste_pdf_url(seed_session), HTTP_IF_NONE_MATCH=response["ETag"])
+        assert cached.status_code == 304
+    # One more act published: a new liste, a new ETag.
+    publish_fast(_act("2023/PMA00193"), on=dt.date(2023, 6, 22))
+    newer = anonymous.get(_liste_pdf_url(seed_session), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert newer.status_code == 200
+    assert newer["ETag"] != response["ETag"]
+
+
+def test_no_liste_pdf_before_an_act_is_published(anonymous: Client, seed_session: Session) -> None:
+    sign_fast(_act(NUMBER))
+    assert anonymous.get(_liste_pdf_url(seed_session)).status_code == 404
+
+
+# --- Every public address: open without login, closed to the unpublished -------------------------
+
+
+def _public_urls(body: Body) -> list[str]:
+    session = Session.objects.filter(body=body).order_by("date").first()
+    act = Deliberation.objects.filter(body=body, status="published").order_by("sequence").first()
+    assert session is not None and act is not None
+    return [
+        reverse("public:index"),
+        reverse("public:feed"),
+        reverse("public:open_data_all"),
+        reverse("public:body", args=[body.short_name]),
+        reverse("public:body_feed", args=[body.short_name]),
+        reverse("public:open_data", args=[body.short_name]),
+        _session_url(session),
+        _liste_url(session),
+        _pv_url(session),
+        _liste_pdf_url(session),
+        _page_url(act),
+        _pdf_url(act),
+        reverse("sitemap"),
+        reverse("robots_txt"),
+        reverse("api:root"),
+        reverse("api:bodies"),
+    ]
+
+
+def test_every_public_address_works_without_login(anonymous: Client, db: None) -> None:
+    body = published_assembly("OUVERT", sessions=1, acts=2)
+    for url in _public_urls(body):
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+
+
+def test_nothing_unpublished_is_reachable_by_any_public_address(
+    anonymous: Client, db: None
+) -> None:
+    body = published_assembly("OUVERT", sessions=1, acts=1)
+    hidden = hidden_things(body)
+    short = body.short_name
+    closed = []
+    for session in (hidden.session, hidden.empty_session):
+        day = f"{session.date:%Y-%m-%d}"
+        closed += [
+            _session_url(session),
+            _liste_url(session),
+            _pv_url(session),
+            _liste_pdf_url(session),
+            reverse("api:session", args=[short, day]),
+        ]
+    for act in hidden.acts:
+        closed.append(_pdf_url(act))
+        if act.number:
+            slug = act.number.replace("/", "-")
+            closed += [
+                reverse("public:deliberation", args=[short, slug]),
+                reverse("api:deliberation", args=[short, slug]),
+            ]
+    closed += [
+        reverse("public:deliberation", args=[short, "2023-INCONNU00001"]),
+        reverse("public:deliberation_pdf", args=[short, 999999]),
+        reverse("public:session", args=[short, "2023-02-30"]),
+        reverse("public:session", args=[short, "demain"]),
+        reverse("public:session", args=[short, "20230110"]),  # one address per session
+        reverse("public:body", args=["INCONNU"]),
+        reverse("public:body_feed", args=["INCONNU"]),
+        reverse("public:open_data", args=["INCONNU"]),
+    ]
+    for url in closed:
+        assert anonymous.get(url).status_code == 404, url
+
+    # Nor listed anywhere.
+    listed = "".join(
+        anonymous.get(url).content.decode("utf-8", "replace")
+        for url in _public_urls(body)
+        if not url.endswith(".pdf")
+    )
+    for text in [*hidden.numbers, *hidden.titles]:
+        assert text not in listed, text
+    assert "28 novembre 2023" not in listed and "2023-11-28" not in listed
+
+
+# --- Pagination -----------------------------------------------------------------------------------
+
+
+def test_each_list_of_a_body_page_is_paginated_on_its_own(
+    anonymous: Client, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_assembly("PAGES", sessions=3, acts=3)
+    monkeypatch.setattr(views_public, "PAGE_SIZE", 4)
+    monkeypatch.setattr(views_public, "SESSIONS_PAGE_SIZE", 2)
+    url = reverse("public:body", args=["PAGES"])
+
+    first = _text(anonymous.get(url))
+    assert "Page 1 sur 3" in first  # acts: 9 by 4
+    assert first.count("Page 1 sur 2") == 2  # PVs and listes: 3 by 2
+
+    page = anonymous.get(url, {"page": "3", "pv": "2"})
+    text = _text(page)
+    assert "Page 3 sur 3" in text and "Page 2 sur 2" in text
+    assert "2023/PAGES00001" in text and "2023/PAGES00009" not in text
+    # The links of one list keep the page of the others.
+    assert 'href="?page=2&amp;pv=2"' in page.content.decode()
+    assert anonymous.get(url, {"page": "99", "pv": "x"}).status_code == 200
+
+
+# --- Query counts of the new pages ----------------------------------------------------------------
+
+
+def test_session_and_deliberation_pages_query_count_does_not_grow(
+    anonymous: Client, db: None
+) -> None:
+    small = published_assembly("PETIT", sessions=1, acts=1)
+    large = published_assembly("GRAND", sessions=2, acts=6)
+    hidden_things(large)
+
+    def urls(body: Body) -> list[str]:
+        session = Session.objects.filter(body=body).order_by("date").first()
+        act = Deliberation.objects.filter(body=body).order_by("sequence").first()
+        assert session is not None and act is not None
+        return [_session_url(session), _page_url(act), _liste_url(session)]
+
+    for small_url, large_url in zip(urls(small), urls(large), strict=True):
+        assert _queries(anonymous, small_url) == _queries(anonymous, large_url), small_url
