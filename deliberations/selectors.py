@@ -4,40 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, Q, QuerySet
 
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import AgendaItem, Session
+from meetings.selectors import sessions_for_user, visible_to_members
 from members.models import Body
-from members.selectors import bodies_for_user
-
-# Objet first: a word of the title weighs more than one lost in the considérants.
-SEARCH_VECTOR = SearchVector("title", weight="A", config="french") + SearchVector(
-    "considerants", "dispositif", weight="B", config="french"
-)
+from members.selectors import bodies_for_user, has_staff_role
+from pma_governance.fulltext import rank, search_query
 
 
 def deliberations_for_user(user: Any) -> QuerySet[Deliberation]:
-    """Deliberations of the bodies the user may see, with their session and vote."""
-    return Deliberation.objects.filter(body__in=bodies_for_user(user)).select_related(
-        "body", "item__session", "item__vote"
-    )
+    """Deliberations of the bodies the user may see, with their session and vote.
+
+    An élu sees the projets of convened sessions and what was voted, never a projet the
+    secretariat is still drafting (not on the ordre du jour of a convened session).
+    """
+    queryset = Deliberation.objects.filter(body__in=bodies_for_user(user))
+    if not has_staff_role(user):
+        queryset = queryset.filter(
+            item__session__in=Session.objects.filter(visible_to_members()).values("pk")
+        )
+    return queryset.select_related("body", "item__session", "item__vote")
+
+
+def matiere_prefix(matiere: str) -> Q:
+    """« 7 » covers 7.5 and 7.5.1; « 7.5 » covers 7.5.1 but not 7.50."""
+    return Q(matiere=matiere) | Q(matiere__startswith=f"{matiere}.")
 
 
 def deliberation_search(queryset: QuerySet[Deliberation], text: str) -> QuerySet[Deliberation]:
-    """Full text in French (objet, considérants, dispositif) or a number, best first.
+    """Full text in French (objet, number, considérants, dispositif, debate), best first.
 
     « 00192 » and « 2023/PMA00192 » find the act by its number; « Agence d'urbanisme »
-    finds it by its words, whatever their inflection (French stemming).
+    finds it by its words, whatever their inflection and accents (the stored, indexed
+    vector of pma_governance.fulltext, the same as the archive search).
     """
-    text = " ".join(text.split())
-    if not text:
+    query = search_query(text)
+    if query is None:
         return queryset
-    query = SearchQuery(text, config="french", search_type="websearch")
     return (
-        queryset.annotate(search=SEARCH_VECTOR, rank=SearchRank(SEARCH_VECTOR, query))
-        .filter(Q(search=query) | Q(number__icontains=text) | Q(title__icontains=text))
+        queryset.filter(search_vector=query)
+        .annotate(rank=rank(query))
         .order_by("-rank", F("sequence").desc(nulls_first=True), "-id")
     )
 
@@ -57,8 +65,7 @@ def deliberation_list(
     if session is not None:
         queryset = queryset.filter(item__session=session)
     if matiere:
-        # « 7 » covers 7.5 and 7.5.1; « 7.5 » covers 7.5.1 but not 7.50.
-        queryset = queryset.filter(Q(matiere=matiere) | Q(matiere__startswith=f"{matiere}."))
+        queryset = queryset.filter(matiere_prefix(matiere))
     if text.strip():
         return deliberation_search(queryset, text)
     return queryset.order_by(
@@ -80,11 +87,7 @@ def deliberation_detail(user: Any, pk: int) -> Deliberation:
 
 def sessions_for_filter(user: Any) -> QuerySet[Session]:
     """Sessions offered by the deliberation list's filter."""
-    return (
-        Session.objects.filter(body__in=bodies_for_user(user))
-        .select_related("body")
-        .order_by("-date")
-    )
+    return sessions_for_user(user).select_related(None).select_related("body")
 
 
 def visa_library(body: Body) -> QuerySet[VisaTemplate]:

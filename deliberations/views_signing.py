@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from deliberations.models import Deliberation, SignatureConsent
+from deliberations.models import SignatureConsent
+from deliberations.selectors import deliberations_for_user
 from deliberations.signing import (
     ROLE_LABELS,
     erratum_create,
     signature_give,
     signature_withdraw,
 )
-from members.selectors import bodies_for_user
 from pma_governance.access import get_session_for_user, require_perm
 
 
@@ -52,9 +52,7 @@ def pv_signature(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def deliberation_signature(request: HttpRequest, pk: int) -> HttpResponse:
     deliberation = get_object_or_404(
-        Deliberation.objects.select_related("item__session"),
-        pk=pk,
-        body__in=bodies_for_user(request.user),
+        deliberations_for_user(request.user).select_related("item__session"), pk=pk
     )
     role = request.POST.get("role", "")
     try:
@@ -108,11 +106,7 @@ def erratum_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         label = f"procès-verbal de la séance du {session.date:%d/%m/%Y}"
         target: dict[str, Any] = {"pv": act}
     elif kind == "deliberation":
-        act = get_object_or_404(
-            Deliberation.objects.select_related("body"),
-            pk=pk,
-            body__in=bodies_for_user(request.user),
-        )
+        act = get_object_or_404(deliberations_for_user(request.user), pk=pk)
         back = reverse("deliberations:detail", args=[act.pk])
         label = f"délibération n° {act.number}"
         target = {"deliberation": act}

@@ -203,7 +203,10 @@ class Mandate(models.Model):
 
 
 class BodyAccess(models.Model):
-    """A user account's access to one body (an élu never sees another body's drafts)."""
+    """A secretariat or administrator account's access to one body.
+
+    Élus need none: they see the bodies they sit in, from their mandates (DESIGN §1).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="body_accesses"

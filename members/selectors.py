@@ -11,13 +11,36 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from members.models import Body, Mandate, MemberEntity, Person
 
 
+def has_staff_role(user: Any) -> bool:
+    """Secretariat or administrator: works on the bodies granted by BodyAccess."""
+    from pma_governance.roles import ADMINISTRATOR, SECRETARIAT
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    # Asked several times per request: read the groups once per user object.
+    cached = getattr(user, "_pma_staff_role", None)
+    if cached is None:
+        cached = user.groups.filter(name__in=(SECRETARIAT, ADMINISTRATOR)).exists()
+        user._pma_staff_role = cached
+    return bool(cached)
+
+
 def bodies_for_user(user: Any) -> QuerySet[Body]:
-    """Bodies a user may see: all for superusers, those granted by BodyAccess otherwise."""
+    """Bodies a user may see (DESIGN §1), never another body's.
+
+    Superusers see all; the secretariat and administrators the bodies granted to them
+    (BodyAccess); an élu only the bodies he sits in or sat in — a mandate of the person
+    linked to his account —, whatever access was granted besides.
+    """
     if not getattr(user, "is_authenticated", False):
         return Body.objects.none()
     if user.is_superuser:
         return Body.objects.all()
-    return Body.objects.filter(accesses__user=user)
+    if has_staff_role(user):
+        return Body.objects.filter(accesses__user=user)
+    return Body.objects.filter(pk__in=Mandate.objects.filter(person__user=user).values("body"))
 
 
 def mandates_open_on(body: Body, day: dt.date) -> QuerySet[Mandate]:

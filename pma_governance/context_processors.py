@@ -4,11 +4,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from members.selectors import has_staff_role
 from pma_governance.access import can_edit
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_edit": False}
-    return {"can_edit": can_edit(user)}
+        return {"can_edit": False, "user_is_staff_role": False}
+    return {"can_edit": can_edit(user), "user_is_staff_role": has_staff_role(user)}

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from deliberations import sitemaps as public_sitemaps
+from deliberations import views_public
 from pma_governance import views
 from pma_governance.documents import views as documents
 
@@ -19,7 +21,12 @@ urlpatterns = [
     path("membres/", include("members.urls")),
     path("seances/", include("meetings.urls")),
     path("deliberations/", include("deliberations.urls")),
+    path("espace/", include("meetings.urls_space")),
+    path("recherche/", include("deliberations.urls_search")),
     path("public/", include("pma_governance.public_urls")),
+    path("api/v1/", include("deliberations.urls_api")),
+    path("sitemap.xml", public_sitemaps.sitemap_xml, name="sitemap"),
+    path("robots.txt", views_public.robots_txt, name="robots_txt"),
     path(
         "documents/seances/<int:pk>/<slug:kind>.pdf",
         documents.session_document,

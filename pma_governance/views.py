@@ -3,17 +3,23 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from deliberations.selectors import drafts_to_finish, recently_voted
 from meetings.convocation import convocation_deadline
 from meetings.models import ProcesVerbal
 from meetings.selectors import sessions_for_user
+from members.selectors import has_staff_role
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: next sessions, projets to finish, deliberations recently voted."""
+    """The dashboard: next sessions, projets to finish, deliberations recently voted.
+
+    An élu has nothing to prepare: his home is the members' space.
+    """
+    if not has_staff_role(request.user):
+        return redirect("space:index")
     today = timezone.localdate()
     upcoming = (
         sessions_for_user(request.user)

@@ -218,3 +218,24 @@ class VoteFactory(ModelFactory[Vote]):
     abstentions = 0
     blank = 0
     result = Vote.Result.ADOPTED
+
+
+def sit_in(user: User, body: Body) -> Person:
+    """Make the account an élu's: the person of one of the body's mandates.
+
+    An élu sees only the bodies he sits in (DESIGN §1): the account is linked to a person
+    of the register without an account yet, or to a new suppléant when there is none, so
+    that the body's figures (members in office) do not move.
+    """
+    mandate = (
+        Mandate.objects.filter(body=body, person__user__isnull=True)
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    person = (
+        mandate.person if mandate is not None else MandateFactory(body=body, suppleant=True).person
+    )
+    person.user = user
+    person.save(update_fields=["user"])
+    return person

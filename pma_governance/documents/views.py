@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from deliberations.models import Deliberation, SignedDocument
-from members.selectors import bodies_for_user
+from deliberations.models import SignedDocument
+from deliberations.selectors import deliberations_for_user
 from pma_governance.access import get_session_for_user
 from pma_governance.documents.catalog import (
     DOCUMENTS,
@@ -56,11 +56,9 @@ def session_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @require_GET
 def deliberation_document(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = get_object_or_404(
-        Deliberation.objects.select_related("body", "item__session"),
-        pk=pk,
-        body__in=bodies_for_user(request.user),
-    )
+    deliberation = get_object_or_404(deliberations_for_user(request.user), pk=pk)
+    if deliberation.item is None:
+        raise Http404("Ce projet n'est inscrit à l'ordre du jour d'aucune séance : pas de PDF.")
     filename = document_filename("deliberation", deliberation=deliberation)
     signed = get_signed("deliberation", deliberation=deliberation)
     if signed is not None:

@@ -16,3 +16,14 @@ def dictget(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def rich(text: str) -> str:
+    """`{{ item.debate_summary|rich }}`: the secretariat's text as sanitised HTML."""
+    from django.utils.safestring import mark_safe
+
+    from meetings.documents import rich as rich_html
+
+    # Sanitised with nh3 to the few tags the documents know: safe to print as HTML.
+    return mark_safe(rich_html(text))

@@ -21,8 +21,8 @@ from deliberations.models import Deliberation, SignedDocument
 from meetings.models import ProcesVerbal, Session
 from members.models import Body, BodyAccess
 from pma_governance.documents.storage import store_signed
-from pma_governance.roles import ensure_roles
-from tests.factories import UserFactory
+from pma_governance.roles import ELECTED, ensure_roles
+from tests.factories import UserFactory, sit_in
 
 PASSPHRASE = "phrase-secrete-de-test"
 NUMBER = "2023/PMA00192"
@@ -97,4 +97,6 @@ def publish_fast(deliberation: Deliberation, on: dt.date = dt.date(2023, 6, 20))
 def user_with_role(body: Body, role: str, username: str) -> User:
     user = UserFactory(username=username, groups=[ensure_roles()[role]])
     BodyAccess.objects.get_or_create(user=user, body=body)
+    if role == ELECTED:
+        sit_in(user, body)
     return user

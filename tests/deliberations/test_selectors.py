@@ -18,7 +18,9 @@ from deliberations.selectors import (
 )
 from meetings.models import AgendaItem, Session
 from members.models import Body, BodyAccess
+from members.selectors import bodies_for_user
 from pma_governance.management.commands.load_demo import load_demo
+from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -27,6 +29,7 @@ from tests.factories import (
     SuperUserFactory,
     UserFactory,
     VoteFactory,
+    sit_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +87,7 @@ def test_filters_status_session_and_matiere(demo: Body, elu: Any) -> None:
 
 def test_a_user_sees_only_his_bodies() -> None:
     mine, other = BodyFactory(), BodyFactory()
-    user = UserFactory()
+    user = UserFactory(groups=[ensure_roles()[SECRETARIAT]])
     BodyAccess.objects.create(user=user, body=mine)
     kept = DeliberationFactory(item=None, body=mine)
     DeliberationFactory(item=None, body=other, title="Agence d'urbanisme")
@@ -93,6 +96,23 @@ def test_a_user_sees_only_his_bodies() -> None:
     assert list(deliberation_list(user, text="Agence d'urbanisme")) == []
     assert list(deliberations_for_user(AnonymousUser())) == []
     assert deliberations_for_user(SuperUserFactory()).count() == 2
+
+
+def test_an_elu_sees_the_bodies_he_sits_in_and_convened_projets_only() -> None:
+    mine, other = BodyFactory(), BodyFactory()
+    elu = UserFactory(groups=[ensure_roles()[ELECTED]])
+    sit_in(elu, mine)
+    # An access granted by mistake to another body opens nothing to an élu.
+    BodyAccess.objects.create(user=elu, body=other)
+    convened = AgendaItemFactory(session=SessionFactory(body=mine, status=Session.Status.CONVENED))
+    planned = AgendaItemFactory(session=SessionFactory(body=mine, status=Session.Status.PLANNED))
+    shown = DeliberationFactory(item=convened, body=mine)
+    DeliberationFactory(item=planned, body=mine)
+    DeliberationFactory(item=None, body=mine)
+    DeliberationFactory(item=AgendaItemFactory(session=SessionFactory(body=other)), body=other)
+
+    assert list(bodies_for_user(elu)) == [mine]
+    assert list(deliberations_for_user(elu)) == [shown]
 
 
 def test_latest_first_when_not_searching() -> None:

@@ -25,6 +25,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     VoteFactory,
+    sit_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,8 @@ def library(body: Body) -> list[VisaTemplate]:
 def _login(client: Client, body: Body, role: str) -> Client:
     user = UserFactory(groups=[ensure_roles()[role]])
     BodyAccess.objects.create(user=user, body=body)
+    if role == ELECTED:
+        sit_in(user, body)
     client.force_login(user)
     return client
 
@@ -271,7 +274,9 @@ def test_detail_shows_the_act(secretariat: Client, body: Body) -> None:
 
 
 def test_an_elected_member_reads_but_cannot_draft(elu: Client, body: Body) -> None:
-    deliberation = DeliberationFactory(item=None, body=body, title="Partenariat AULA")
+    item = AgendaItemFactory(session=SessionFactory(body=body, status=Session.Status.CONVENED))
+    deliberation = DeliberationFactory(item=item, body=body, title="Partenariat AULA")
+    drafting = DeliberationFactory(item=None, body=body, title="Projet en préparation")
 
     detail = elu.get(reverse("deliberations:detail", args=[deliberation.pk]))
     listing = elu.get(reverse("deliberations:list"))
@@ -279,6 +284,9 @@ def test_an_elected_member_reads_but_cannot_draft(elu: Client, body: Body) -> No
     assert detail.status_code == 200
     assert "Modifier le projet" not in _text(detail)
     assert "Partenariat AULA" in _text(listing)
+    # A projet on no convened session's ordre du jour is the secretariat's work in progress.
+    assert "Projet en préparation" not in _text(listing)
+    assert elu.get(reverse("deliberations:detail", args=[drafting.pk])).status_code == 404
     assert "Nouveau projet" not in _text(listing)
     assert elu.post(reverse("deliberations:create"), _projet()).status_code == 403
     assert elu.get(reverse("deliberations:create")).status_code == 403

@@ -16,7 +16,7 @@ from members.models import BodyAccess, Mandate
 from pma_governance.documents.certificates import root_pem_path
 from pma_governance.documents.signing import validate_pdf
 from pma_governance.roles import ADMINISTRATOR, ELECTED, ensure_roles
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sit_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,8 @@ def _account(session: Session, role: str, mandate_id: str | None = None) -> tupl
         person = Mandate.objects.get(body=session.body, external_id=mandate_id).person
         person.user = user
         person.save(update_fields=["user"])
+    elif role == ELECTED:
+        sit_in(user, session.body)
     client = Client()
     client.force_login(user)
     return user, client

@@ -31,6 +31,7 @@ from tests.factories import (
     PersonFactory,
     SessionFactory,
     UserFactory,
+    sit_in,
 )
 
 SESSION_DAY = dt.date(2023, 6, 13)  # a Tuesday, as the seed's
@@ -247,6 +248,8 @@ def _user(body: Body, role: str) -> Any:
     groups = ensure_roles()
     user = UserFactory(groups=[groups[role]])
     BodyAccess.objects.create(user=user, body=body)
+    if role == ELECTED:
+        sit_in(user, body)
     return user
 
 

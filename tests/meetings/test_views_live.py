@@ -16,7 +16,7 @@ from meetings.models import AgendaItem, Attendance, Proxy, Session
 from members.models import BodyAccess, Mandate, Person
 from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.conftest import seed_document
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sit_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,8 @@ def _client(session: Session, role: str) -> Client:
     user = UserFactory()
     user.groups.add(Group.objects.get(name=role))
     BodyAccess.objects.create(user=user, body=session.body)
+    if role == ELECTED:
+        sit_in(user, session.body)
     client = Client()
     client.force_login(user)
     return client

@@ -26,6 +26,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     VoteFactory,
+    sit_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,8 @@ def member(body: Body) -> Mandate:
 def _login(client: Client, body: Body, role: str) -> Client:
     user = UserFactory(groups=[ensure_roles()[role]])
     BodyAccess.objects.create(user=user, body=body)
+    if role == ELECTED:
+        sit_in(user, body)
     client.force_login(user)
     return client
 
@@ -525,6 +528,7 @@ def test_an_elected_member_reads_without_edit_buttons(elu: Client, session: Sess
 def test_an_elected_member_cannot_write(
     elu: Client, session: Session, name: str, data: dict[str, Any]
 ) -> None:
+    _convene(session)
     response = elu.post(reverse(name, args=[session.pk]), data)
 
     assert response.status_code == 403
@@ -533,8 +537,25 @@ def test_an_elected_member_cannot_write(
     assert not session.items.exists()
 
 
+def _convene(session: Session) -> None:
+    # An élu opens a session once convened (the secretariat's plans stay its own).
+    Session.objects.filter(pk=session.pk).update(convened_on=dt.date(2030, 6, 1))
+
+
+def test_an_elected_member_does_not_see_a_session_not_yet_convened(
+    elu: Client, session: Session
+) -> None:
+    _add(session, "Projet confidentiel")
+
+    assert elu.get(reverse("meetings:session_detail", args=[session.pk])).status_code == 404
+    assert "Projet confidentiel" not in _text(elu.get(reverse("meetings:session_list")))
+    _convene(session)
+    assert elu.get(reverse("meetings:session_detail", args=[session.pk])).status_code == 200
+
+
 def test_an_elected_member_cannot_move_or_remove(elu: Client, session: Session) -> None:
     first, _ = _add(session, "Actualités", "Agenda")
+    _convene(session)
 
     assert elu.post(reverse("meetings:session_create"), {"date": "2030-01-01"}).status_code == 403
     move = reverse("meetings:item_move", args=[session.pk, first.pk])

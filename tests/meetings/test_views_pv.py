@@ -11,7 +11,7 @@ from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.services import PvConflict, pv_texts, pv_update
 from members.models import BodyAccess
 from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sit_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,8 @@ def _client(session: Session, role: str, **names: str) -> Client:
     user = UserFactory(**names)
     user.groups.add(Group.objects.get(name=role))
     BodyAccess.objects.create(user=user, body=session.body)
+    if role == ELECTED:
+        sit_in(user, session.body)
     client = Client()
     client.force_login(user)
     return client

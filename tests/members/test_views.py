@@ -21,6 +21,7 @@ from tests.factories import (
     MemberEntityFactory,
     PersonFactory,
     UserFactory,
+    sit_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,8 @@ def _user(body: Body | None, role: str) -> Any:
     user = UserFactory.create(groups=[role])
     if body is not None:
         BodyAccess.objects.create(user=user, body=body)
+        if role == ELECTED:
+            sit_in(user, body)
     return user
 
 
@@ -151,13 +154,14 @@ def test_elu_cannot_write_get_or_post_403(elu: Client, body: Body, call: MemberE
             {"name": "X", "short_name": "X", "seats": 9},
         ),
     ]
+    people, mandates = Person.objects.count(), Mandate.objects.count()
     for url, data in urls:
         assert elu.get(url).status_code == 403, url
         assert elu.post(url, data).status_code == 403, url
     deputy.refresh_from_db()
     call.refresh_from_db()
     assert deputy.end_date is None and call.seats == 2
-    assert Person.objects.count() == 1 and Mandate.objects.count() == 1
+    assert Person.objects.count() == people and Mandate.objects.count() == mandates
 
 
 # Register ----------------------------------------------------------------------------

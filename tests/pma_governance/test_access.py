@@ -18,12 +18,17 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 
 from members.models import Body
+from pma_governance.roles import SECRETARIAT
 from tests.factories import SuperUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Views that opt out of the login (pma_governance.views.health; the login form itself).
-PUBLIC = {"health", "login"}
+# Views that opt out of the login (pma_governance.views.health; the login form itself; the
+# sitemap and robots.txt, which point to the public side only).
+PUBLIC = {"health", "login", "sitemap", "robots_txt"}
+# The published acts' pages and the open-data API (DESIGN §6) are public by design:
+# tests/deliberations/test_views_public.py and tests/deliberations/test_api.py.
+PUBLIC_PREFIXES = ("/public/", "/api/v1/")
 ADMIN_APPS = ("members", "meetings", "deliberations")
 SAMPLE_VALUES = {"int": "1", "slug": "x", "str": "x", "path": "x", "uuid": str(uuid.uuid4())}
 
@@ -65,8 +70,7 @@ def test_home_and_admin_redirect_anonymous_visitors_to_a_login(client: Client, p
     assert response["Location"].startswith(login)
 
 
-# The published acts' pages (DESIGN §6) are public by design: tests/deliberations/test_views_public.py.
-PRIVATE_ROUTES = [r for r in ROUTES if r[1] not in PUBLIC and not r[0].startswith("/public/")]
+PRIVATE_ROUTES = [r for r in ROUTES if r[1] not in PUBLIC and not r[0].startswith(PUBLIC_PREFIXES)]
 
 
 def test_public_pages_are_only_under_public() -> None:
@@ -75,7 +79,7 @@ def test_public_pages_are_only_under_public() -> None:
     for path, name in ROUTES:
         view = resolve(path).func
         if not getattr(view, "login_required", True):
-            assert path.startswith("/public/") or name in PUBLIC, f"{name} ({path}) est public"
+            assert path.startswith(PUBLIC_PREFIXES) or name in PUBLIC, f"{name} ({path}) est public"
 
 
 @pytest.mark.parametrize(("path", "name"), PRIVATE_ROUTES)
@@ -103,7 +107,7 @@ def test_login_page_is_public_and_french(client: Client) -> None:
 
 
 def test_logging_in_opens_the_home_page(client: Client) -> None:
-    UserFactory(username="secretariat", password="un-mot-de-passe-solide")
+    UserFactory(username="secretariat", password="un-mot-de-passe-solide", groups=[SECRETARIAT])
 
     response = client.post(
         reverse("login"),

@@ -1,0 +1,134 @@
+"""Accessibility: axe-core finds no serious or critical violation on the main pages.
+
+axe-core comes bundled with axe-playwright-python, so the check runs offline, in the same
+Chromium as the other browser tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from playwright.sync_api import Page
+
+from deliberations.models import Deliberation
+from meetings.models import Session
+from members.models import Mandate
+from pma_governance.roles import ELECTED, ensure_roles
+from tests.browser.conftest import PASSWORD, login, make_user, screenshot
+from tests.conftest import SEED_PATH, import_file
+from tests.deliberations.publication_helpers import publish_fast, sign_pv_fast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def archive() -> Session:
+    """The seed session, its acts signed and published, its PV signed and published."""
+    import datetime as dt
+
+    from meetings.models import ProcesVerbal
+
+    import_file(SEED_PATH)
+    session = Session.objects.select_related("body").get(date=dt.date(2023, 6, 13))
+    for deliberation in Deliberation.objects.filter(item__session=session):
+        publish_fast(deliberation)
+    sign_pv_fast(session)
+    ProcesVerbal.objects.filter(session=session).update(
+        status="published", published_on=dt.date(2023, 6, 20)
+    )
+    return session
+
+
+def _violations(page: Page) -> list[dict[str, Any]]:
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING]
+
+
+def _report(url: str, violations: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for v in violations:
+        targets = [", ".join(node.get("target", [])) for node in v.get("nodes", [])][:3]
+        lines.append(f"{url} — {v['impact']} {v['id']} : {v['help']} ({'; '.join(targets)})")
+    return lines
+
+
+def _check(page: Page, base: str, paths: list[str], name: str) -> list[str]:
+    problems = []
+    for number, path in enumerate(paths, start=1):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        problems += _report(path, _violations(page))
+        screenshot(page, f"{name}-{number}")
+    return problems
+
+
+def _elu(session: Session) -> User:
+    user = User.objects.create_user(username="lemaire", password=PASSWORD)
+    user.groups.add(ensure_roles()[ELECTED])
+    person = Mandate.objects.get(body=session.body, external_id="lemaire").person
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+def test_public_pages_have_no_serious_accessibility_violation(
+    live_server: object, new_page: Callable[[], Page], archive: Session
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    page = new_page()
+    paths = [
+        "/public/",
+        "/public/PMA/",
+        "/public/PMA/seances/2023-06-13/",
+        "/public/PMA/seances/2023-06-13/liste/",
+        "/public/PMA/deliberations/2023-PMA00192/",
+        "/connexion/",
+    ]
+    problems = _check(page, base, paths, "axe-public")
+    assert problems == [], "\n".join(problems)
+
+
+def test_members_space_and_search_have_no_serious_accessibility_violation(
+    live_server: object, new_page: Callable[[], Page], archive: Session
+) -> None:
+    _elu(archive)
+    base = live_server.url  # type: ignore[attr-defined]
+    page = new_page()
+    login(page, base, "lemaire")
+    act = Deliberation.objects.get(number="2023/PMA00192")
+    paths = [
+        "/espace/",
+        f"/espace/seances/{archive.pk}/",
+        "/espace/mon-assiduite/",
+        "/recherche/?q=urbanisme",
+        "/recherche/?q=agence&annee=2023",
+        f"/deliberations/{act.pk}/",
+    ]
+
+    problems = _check(page, base, paths, "axe-espace")
+    assert problems == [], "\n".join(problems)
+
+
+def test_secretariat_pages_have_no_serious_accessibility_violation(
+    live_server: object, new_page: Callable[[], Page], archive: Session
+) -> None:
+    make_user(archive.body, "secretariat")
+    base = live_server.url  # type: ignore[attr-defined]
+    page = new_page()
+    login(page, base, "secretariat")
+    paths = [
+        "/",
+        "/seances/",
+        f"/seances/{archive.pk}/",
+        "/deliberations/",
+        "/membres/",
+    ]
+
+    problems = _check(page, base, paths, "axe-secretariat")
+    assert problems == [], "\n".join(problems)
