@@ -81,7 +81,7 @@ def test_results_link_highlight_and_download(body: Body, client_elu: Client) -> 
     assert "séance du 13 juin 2023" in html
     assert reverse("deliberations:detail", args=[deliberation.pk]) in html
     assert reverse("deliberation_document", args=[deliberation.pk]) in html
-    assert reverse("meetings:session_detail", args=[session.pk]) in html
+    assert reverse("space:session", args=[session.pk]) in html
     assert reverse("session_document", args=[session.pk, "pv"]) in html
     assert "Procès-verbal de la séance du mardi 13 juin 2023" in html
     assert re.search(r'<h2 class="h5[^"]*"><a href="[^"]+">Réhabilitation', html)
