@@ -142,6 +142,8 @@ def _pages(body: Body, latest: Session) -> dict[str, tuple[str, dict[str, Any]]]
         "public act": (reverse("public:deliberation", args=[short, ref]), {}),
         "public liste": (reverse("public:liste", args=[short, day]), {}),
         "feed": (reverse("public:feed"), {}),
+        "sitemap": (reverse("sitemap"), {}),
+        "open data": (reverse("public:open_data", args=[short]), {}),
         "api sessions": (reverse("api:sessions", args=[short]), {}),
         "api deliberations": (reverse("api:deliberations", args=[short]), {"year": "2023"}),
         "api act": (reverse("api:deliberation", args=[short, ref]), {}),
@@ -165,6 +167,8 @@ QUERIES = {
     "public act": 6,
     "public liste": 3,
     "feed": 2,
+    "sitemap": 7,
+    "open data": 2,
     "api sessions": 3,
     "api deliberations": 3,
     "api act": 3,
@@ -186,7 +190,7 @@ def test_consultation_pages_query_count_does_not_grow_with_the_archive(
     anonymous = Client()
     counted: dict[str, int] = {}
     for name, (url, params) in _pages(body, latest).items():
-        client = anonymous if name.startswith(("public", "feed", "api")) else elu
+        client = anonymous if name.startswith(("public", "feed", "sitemap", "open", "api")) else elu
         assert client.get(url, params).status_code == 200, name  # warm the visitor's session
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url, params)
