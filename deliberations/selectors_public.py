@@ -224,9 +224,11 @@ def _with_publications(sessions: QuerySet[Session]) -> QuerySet[Session]:
 def public_sessions(body: Body | None = None) -> QuerySet[Session]:
     """Sessions with a published PV or at least one published act, latest first."""
     sessions = Session.objects.all() if body is None else Session.objects.filter(body=body)
+    # EXISTS, not the counts annotated below: the planner makes semi-joins of them, and
+    # a paginator's count then reads no annotation at all.
+    published_pv = Exists(public_pvs_any().filter(session=OuterRef("pk")).order_by())
     return (
-        _with_publications(sessions)
-        .filter(Q(published_acts__gt=0) | Q(pv_published_on__isnull=False))
+        _with_publications(sessions.filter(_published_in_session() | published_pv))
         .select_related("body")
         .order_by("-date", "-id")
     )
@@ -243,7 +245,7 @@ def liste_sessions(body: Body) -> QuerySet[Session]:
 
     `examined` is the number of published acts it lists."""
     return (
-        public_sessions(body).filter(Q(published_acts__gt=0)).annotate(examined=F("published_acts"))
+        public_sessions(body).filter(_published_in_session()).annotate(examined=F("published_acts"))
     )
 
 
