@@ -270,3 +270,16 @@ def signing_certificate(settings: Any, demo_certificate: Path) -> Path:
     settings.SIGNING_PKCS12_PATH = str(demo_certificate)
     settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
     return demo_certificate
+
+
+def analyze() -> None:
+    """Table statistics, as autovacuum keeps them on a live database.
+
+    Without them the planner sizes a bulk-loaded test archive from whatever an earlier
+    test left (ANALYZE's row counts outlive a rollback) and may pick nested loops that
+    take minutes; the pages are measured as they run in production.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

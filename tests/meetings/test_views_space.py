@@ -17,6 +17,7 @@ from deliberations.models import Deliberation
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from pma_governance.roles import ELECTED, ensure_roles
+from tests.conftest import analyze
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -218,6 +219,7 @@ def _archive(body: Body, sessions: int) -> Session:
             sequence=n + 1,
             status=Deliberation.Status.VOTED,
         )
+    analyze()
     return rows[0]
 
 

@@ -23,6 +23,7 @@ from deliberations.models import Deliberation, SignedDocument, Vote
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from pma_governance.roles import ELECTED, ensure_roles
+from tests.conftest import analyze
 from tests.factories import BodyFactory, MandateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,7 @@ def build_archive(body: Body, sessions: int) -> Session:
     Deliberation.objects.filter(body=body).update(status="published", **published)
     ProcesVerbal.objects.filter(session__body=body).update(status="published", **published)
     Session.objects.filter(body=body).update(facts_frozen_at=signed_at)
+    analyze()
     return rows[0]
 
 
