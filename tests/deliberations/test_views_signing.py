@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberations.models import Deliberation, SignatureConsent, SignedDocument
 from meetings.models import ProcesVerbal, Session
@@ -157,7 +158,8 @@ def test_a_signed_act_is_corrected_by_an_erratum_not_edited(
     assert "ne peut être daté d&#x27;avant la signature" in page
     assert "Lire « 40 000 euros »." in page  # what was typed is kept
     aula.refresh_from_db()
-    today = aula.signed_at.date().isoformat()  # type: ignore[union-attr]
+    # The day of signature in Paris: after 23:00 UTC it is already the next day there.
+    today = timezone.localdate(aula.signed_at).isoformat()
     done = admin.post(url, {"date": today, "text": "Lire « 40 000 euros »."}, follow=True)
     assert "Erratum enregistré" in done.content.decode()
     assert 'data-testid="errata"' in done.content.decode()
