@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, Session
@@ -206,13 +208,17 @@ def test_load_demo_sign_signs_what_was_signed_in_2023(signing_certificate: Path)
 
     call_command("load_demo", "--sign", stdout=io.StringIO())
     april = ProcesVerbal.objects.get(session__date="2023-04-04")
-    assert april.status == "adopted"  # signed, then adopted on 13 June
+    assert april.status == "published"  # signed, adopted on 13 June, then published
     assert SignedDocument.objects.filter(kind="pv", session=april.session).exists()
     aula = Deliberation.objects.get(number="2023/PMA00192")
-    assert aula.status == "transmitted"
+    assert aula.status == "published"  # transmitted, then published
+    assert aula.prefecture_received_on == dt.date(2023, 6, 19)
     assert aula.prefecture_identifier == "062-200060358-20230613-2023PMA00192-DE"
-    assert set(Deliberation.objects.values_list("status", flat=True)) <= {"signed", "transmitted"}
+    assert set(Deliberation.objects.values_list("status", flat=True)) == {"published"}
     assert ProcesVerbal.objects.get(session__date="2023-06-13").status == "draft"
     # Loading again keeps what is signed as signed.
     call_command("load_demo", "--sign", stdout=io.StringIO())
     assert SignedDocument.objects.count() == 6
+    # The public portal of the demo shows them.
+    portal = Client().get(reverse("public:body", args=["PMA"])).content.decode()
+    assert "2023/PMA00192" in portal

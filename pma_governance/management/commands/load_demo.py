@@ -43,7 +43,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Signer aussi les actes déjà signés en 2023 (procès-verbal du 4 avril, "
-                "délibérations du 13 juin) avec le certificat de démonstration."
+                "délibérations du 13 juin) avec le certificat de démonstration, puis les "
+                "publier (portail public, flux, API)."
             ),
         )
 
@@ -170,3 +171,25 @@ def sign_demo(body: Body) -> None:
             prefecture_record_ack(
                 deliberation=deliberation, received_on=received, identifier=identifier
             )
+    publish_demo(body)
+
+
+def publish_demo(body: Body) -> None:
+    """Put the signed acts and PV online today, as R2131-1 wants them: the public portal,
+    the feed and the API of the demo then have something to show."""
+    from django.utils import timezone
+
+    from deliberations.models import Deliberation
+    from deliberations.publication import (
+        PUBLISHABLE_DELIBERATION,
+        PUBLISHABLE_PV,
+        deliberation_publish,
+        pv_publish,
+    )
+    from meetings.models import ProcesVerbal
+
+    today = timezone.localdate()
+    for deliberation in Deliberation.objects.filter(body=body, status__in=PUBLISHABLE_DELIBERATION):
+        deliberation_publish(deliberation=deliberation, published_on=today)
+    for pv in ProcesVerbal.objects.filter(session__body=body, status__in=PUBLISHABLE_PV):
+        pv_publish(pv=pv, published_on=today)
