@@ -239,3 +239,17 @@ def sit_in(user: User, body: Body) -> Person:
     person.user = user
     person.save(update_fields=["user"])
     return person
+
+
+def elu_client(mandate: Mandate) -> Any:
+    """A logged-in test client for the élu holding `mandate` (his account, its person)."""
+    from django.test import Client
+
+    from pma_governance.roles import ELECTED, ensure_roles
+
+    user = UserFactory(groups=[ensure_roles()[ELECTED]])
+    mandate.person.user = user
+    mandate.person.save(update_fields=["user"])
+    client = Client()
+    client.force_login(user)
+    return client

@@ -26,6 +26,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     VoteFactory,
+    elu_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +37,6 @@ def _text(response: Any) -> str:
     return " ".join(html.unescape(page).split())
 
 
-def _elu_of(mandate: Mandate) -> Client:
-    user = UserFactory(groups=[ensure_roles()[ELECTED]])
-    mandate.person.user = user
-    mandate.person.save(update_fields=["user"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def body() -> Body:
     return BodyFactory(short_name="PMA", name="Pôle Métropolitain de l'Artois")
@@ -52,7 +44,7 @@ def body() -> Body:
 
 @pytest.fixture
 def elu(body: Body) -> Client:
-    return _elu_of(MandateFactory(body=body))
+    return elu_client(MandateFactory(body=body))
 
 
 def test_an_elus_home_is_his_space(elu: Client) -> None:
@@ -151,7 +143,7 @@ def test_an_account_without_a_body_gets_a_french_explanation() -> None:
 def test_attendance_history_of_a_member_who_gave_a_proxy(
     seed_session: Session, mandate_of: Callable[[str], Mandate]
 ) -> None:
-    client = _elu_of(mandate_of("bossart"))
+    client = elu_client(mandate_of("bossart"))
 
     page = _text(client.get(reverse("space:attendance")))
 
@@ -163,7 +155,7 @@ def test_attendance_history_of_a_member_who_gave_a_proxy(
 def test_attendance_history_of_a_proxy_holder(
     seed_session: Session, mandate_of: Callable[[str], Mandate]
 ) -> None:
-    client = _elu_of(mandate_of("bavay"))
+    client = elu_client(mandate_of("bavay"))
 
     page = _text(client.get(reverse("space:attendance")))
 
@@ -174,7 +166,7 @@ def test_attendance_history_of_a_proxy_holder(
 def test_attendance_history_names_the_votes_not_taken_part_in(
     seed_session: Session, mandate_of: Callable[[str], Mandate]
 ) -> None:
-    client = _elu_of(mandate_of("laversin"))
+    client = elu_client(mandate_of("laversin"))
 
     page = _text(client.get(reverse("space:attendance")))
 
@@ -228,7 +220,7 @@ def test_space_pages_keep_a_constant_number_of_queries(
     body: Body, sessions: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     mandate = MandateFactory(body=body, start_date=dt.date(2000, 1, 1))
-    client = _elu_of(mandate)
+    client = elu_client(mandate)
     latest = _archive(body, sessions)
     client.get(reverse("space:index"))  # the session and the user are loaded once
 
@@ -249,7 +241,7 @@ ATTENDANCE_QUERIES = 11
 
 def test_an_elu_sitting_in_two_bodies_switches_between_them(body: Body) -> None:
     other = BodyFactory(short_name="SMT", name="Syndicat mixte des transports")
-    client = _elu_of(MandateFactory(body=body))
+    client = elu_client(MandateFactory(body=body))
     person = Mandate.objects.filter(person__user__isnull=False).get().person
     MandateFactory(body=other, person=person)
     SessionFactory(body=other, date=dt.date(2023, 3, 9), status=Session.Status.CLOSED)

@@ -21,10 +21,9 @@ from django.utils import timezone
 
 from deliberations.models import Deliberation, SignedDocument, Vote
 from meetings.models import AgendaItem, ProcesVerbal, Session
-from members.models import Body, Mandate
-from pma_governance.roles import ELECTED, ensure_roles
+from members.models import Body
 from tests.conftest import analyze
-from tests.factories import BodyFactory, MandateFactory, UserFactory
+from tests.factories import BodyFactory, MandateFactory, elu_client
 
 pytestmark = pytest.mark.django_db
 
@@ -121,16 +120,6 @@ def build_archive(body: Body, sessions: int) -> Session:
     return rows[0]
 
 
-def _elu(body: Body) -> Client:
-    user = UserFactory(groups=[ensure_roles()[ELECTED]])
-    mandate: Mandate = MandateFactory(body=body, start_date=dt.date(2000, 1, 1))
-    mandate.person.user = user
-    mandate.person.save(update_fields=["user"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _pages(body: Body, latest: Session) -> dict[str, tuple[str, dict[str, Any]]]:
     short, day = body.short_name, latest.date.isoformat()
     act = Deliberation.objects.filter(item__session=latest).order_by("sequence").first()
@@ -188,7 +177,7 @@ def test_consultation_pages_query_count_does_not_grow_with_the_archive(
 ) -> None:
     body = BodyFactory(short_name="PMA")
     latest = build_archive(body, sessions)
-    elu = _elu(body)
+    elu = elu_client(MandateFactory(body=body, start_date=dt.date(2000, 1, 1)))
     anonymous = Client()
     counted: dict[str, int] = {}
     for name, (url, params) in _pages(body, latest).items():

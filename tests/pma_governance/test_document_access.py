@@ -26,7 +26,7 @@ from deliberations.models import Deliberation
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
-from pma_governance.roles import ELECTED, ensure_roles
+from pma_governance.roles import ensure_roles
 from tests.deliberations.publication_helpers import sign_fast, sign_pv_fast
 from tests.factories import (
     AgendaItemFactory,
@@ -36,6 +36,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     VoteFactory,
+    elu_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -185,16 +186,6 @@ def _paths(route: Route, values: dict[str, list[str]]) -> list[str]:
     return paths
 
 
-def _elu(body: Body) -> Client:
-    user = UserFactory(groups=[ensure_roles()[ELECTED]])
-    person = MandateFactory(body=body).person
-    person.user = user
-    person.save(update_fields=["user"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _is_public(path: str) -> bool:
     return not getattr(resolve(path).func, "login_required", True)
 
@@ -235,7 +226,7 @@ def test_an_anonymous_visitor_reaches_nothing_unpublished(secrets: Secrets) -> N
 
 
 def test_an_elu_of_another_body_reaches_nothing_of_it(secrets: Secrets) -> None:
-    client = _elu(BodyFactory(short_name="SMC"))
+    client = elu_client(MandateFactory(body=BodyFactory(short_name="SMC")))
     leaks = []
     for route in ROUTES:
         for path in _paths(route, secrets.values):
@@ -246,7 +237,7 @@ def test_an_elu_of_another_body_reaches_nothing_of_it(secrets: Secrets) -> None:
 def test_an_elu_of_the_body_never_reaches_its_drafts_nor_unpublished_public_pages(
     secrets: Secrets,
 ) -> None:
-    client = _elu(secrets.body)
+    client = elu_client(MandateFactory(body=secrets.body))
     leaks = []
     for route in ROUTES:
         public = route.path.startswith(("public/", "api/"))
@@ -262,7 +253,7 @@ def test_an_elu_of_the_body_never_reaches_its_drafts_nor_unpublished_public_page
 
 def test_the_elu_of_the_body_does_read_the_signed_act_in_his_space(secrets: Secrets) -> None:
     # The counterpart of the tests above: the same walk finds what is his to read.
-    client = _elu(secrets.body)
+    client = elu_client(MandateFactory(body=secrets.body))
 
     page = client.get(f"/espace/seances/{SIGNED}/").content.decode()
     pdf = client.get(f"/documents/deliberations/{SIGNED}.pdf")
