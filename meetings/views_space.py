@@ -6,17 +6,16 @@ only, convened sessions only for an élu).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from deliberations.models import Deliberation
 from meetings import selectors_space as space
 from meetings.models import Session
 from members.selectors import bodies_for_user
-from pma_governance.access import can_edit, get_body_for_user
+from pma_governance.access import get_body_for_user
 
 
 def _year(value: str | None) -> int | None:
@@ -48,7 +47,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "sessions": space.sessions_of_year(request.user, body, year),
-            "today": timezone.localdate(),
         },
     )
 
@@ -73,14 +71,12 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             "signed": signed,
             "pv": pv,
             "pv_label": space.pv_label(pv, session.pv_signed),  # type: ignore[attr-defined]
-            "convened": session.convened_on is not None or session.status != Session.Status.PLANNED,
             "held": session.status in space.HELD,
             "voted": any(
                 getattr(item, "deliberation", None) is not None
-                and item.deliberation.status != "draft"
+                and item.deliberation.status != Deliberation.Status.DRAFT
                 for item in items
             ),
-            "can_edit": can_edit(request.user),
         },
     )
 
@@ -92,5 +88,5 @@ def attendance(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "space/attendance.html",
-        {"nav": "attendance", "history": history, "today": dt.date.today()},
+        {"nav": "attendance", "history": history},
     )
