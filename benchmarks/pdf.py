@@ -83,8 +83,8 @@ def main() -> int:
 
     from meetings.models import ProcesVerbal, Session
     from meetings.signing import pv_sign
-    from pma_governance.documents import render
     from pma_governance.documents.catalog import document_context, document_kind, document_pdf
+    from pma_governance.lib import pdf as render
 
     settings.ALLOWED_HOSTS = ["*"]
     workdir = Path(tempfile.mkdtemp(prefix="pma-bench-"))

@@ -24,9 +24,9 @@ from deliberations.models import (
 )
 from deliberations.signing import erratum_create, erratum_validate
 from meetings.admin import HistoryAdminMixin, session_frozen
-from pma_governance.documents.signing import sha256_hex
 from pma_governance.documents.storage import signed_bytes
-from pma_governance.history import Related
+from pma_governance.lib.history import Related
+from pma_governance.lib.pades import sha256_hex
 
 
 def _signed(deliberation: Deliberation | None) -> bool:

@@ -2,7 +2,7 @@
 
 Read-only, in a fixed number of queries. Presence and quorum come from `meetings.facts`,
 the vote's wording from `deliberations.majority.result_phrase`, every other phrase from
-`pma_governance.documents.wording`.
+`pma_governance.lib.wording`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from meetings.documents import (
 from meetings.facts import SessionRoll, item_figures, member_key, session_roll
 from meetings.models import AgendaItem, Session
 from members.models import Mandate
-from pma_governance.documents import wording as w
+from pma_governance.lib import wording as w
 
 BALLOT_LABELS = {
     Vote.Ballot.ROLL_CALL: "Au scrutin public (appel nominal)",

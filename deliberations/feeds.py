@@ -21,7 +21,7 @@ from deliberations.actes import MATIERES
 from deliberations.public_links import deliberation_path, session_path
 from deliberations.selectors_public import Publication
 from members.models import Body
-from pma_governance.documents import wording as w
+from pma_governance.lib import wording as w
 
 FEED_SIZE = 50
 

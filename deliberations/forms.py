@@ -14,7 +14,7 @@ from deliberations.services import visa_text
 from meetings.convocation import french_date
 from meetings.models import AgendaItem, Session
 from members.models import Body
-from pma_governance.richtext import plain_to_html, sanitize
+from pma_governance.lib.richtext import plain_to_html, sanitize
 
 Choices = list[tuple[str, Any]]
 

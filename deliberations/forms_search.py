@@ -9,7 +9,7 @@ from django import forms
 from deliberations.forms import matiere_choices
 from deliberations.models import Vote
 from deliberations.search import Kind, SearchFilters
-from pma_governance.fulltext import clean_query
+from pma_governance.lib.fulltext import clean_query
 
 KIND_CHOICES = [
     ("", "Délibérations et procès-verbaux"),
@@ -21,7 +21,7 @@ KIND_CHOICES = [
 class SearchForm(forms.Form):
     """Words to find and optional filters; a bad filter is ignored, never an error page."""
 
-    # Longer text is cut (pma_governance.fulltext.clean_query), not refused.
+    # Longer text is cut (pma_governance.lib.fulltext.clean_query), not refused.
     q = forms.CharField(
         label="Rechercher",
         required=False,

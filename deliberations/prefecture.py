@@ -29,8 +29,8 @@ from deliberations.models import (
     Deliberation,
     DeliberationAnnex,
 )
-from meetings.signing import refused_when_frozen
-from pma_governance.documents.signing import sha256_hex
+from pma_governance.lib.db import refused_when_frozen
+from pma_governance.lib.pades import sha256_hex
 
 ACTES_NAMESPACE = "http://www.interieur.gouv.fr/ACTES#v1.1-20040216"
 ACK_PATTERN = re.compile(

@@ -21,8 +21,8 @@ from django.utils import timezone
 from deliberations.actes import MATIERES
 from deliberations.models import Deliberation
 from meetings.models import ProcesVerbal
-from meetings.signing import refused_when_frozen
 from pma_governance.documents.storage import get_signed
+from pma_governance.lib.db import refused_when_frozen
 
 PUBLISHABLE_DELIBERATION = (Deliberation.Status.SIGNED, Deliberation.Status.TRANSMITTED)
 PUBLISHABLE_PV = (ProcesVerbal.Status.SIGNED, ProcesVerbal.Status.ADOPTED)

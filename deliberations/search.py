@@ -1,6 +1,6 @@
 """Searching the archive: deliberations and procès-verbaux together, best first.
 
-One machinery (pma_governance.fulltext): stored, GIN-indexed vectors in the `pma_french`
+One machinery (pma_governance.lib.fulltext): stored, GIN-indexed vectors in the `pma_french`
 configuration, websearch syntax, ranking by ts_rank, excerpts by ts_headline. A search
 costs the same few queries whatever the size of the archive:
 
@@ -37,7 +37,7 @@ from deliberations.selectors import deliberations_for_user, matiere_prefix
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.selectors import sessions_for_user
 from members.models import Body
-from pma_governance.fulltext import Concat, excerpt_html, headline, rank, search_query
+from pma_governance.lib.fulltext import Concat, excerpt_html, headline, rank, search_query
 
 
 class Kind(models.TextChoices):

@@ -11,7 +11,7 @@ from meetings.models import AgendaItem, Session
 from meetings.selectors import sessions_for_user, visible_to_members
 from members.models import Body
 from members.selectors import bodies_for_user, has_staff_role
-from pma_governance.fulltext import rank, search_query
+from pma_governance.lib.fulltext import rank, search_query
 
 
 def deliberations_for_user(user: Any) -> QuerySet[Deliberation]:
@@ -38,7 +38,7 @@ def deliberation_search(queryset: QuerySet[Deliberation], text: str) -> QuerySet
 
     « 00192 » and « 2023/PMA00192 » find the act by its number; « Agence d'urbanisme »
     finds it by its words, whatever their inflection and accents (the stored, indexed
-    vector of pma_governance.fulltext, the same as the archive search).
+    vector of pma_governance.lib.fulltext, the same as the archive search).
     """
     query = search_query(text)
     if query is None:

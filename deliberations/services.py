@@ -14,6 +14,7 @@ from meetings.facts import item_figures, member_key, session_roll
 from meetings.models import AgendaItem, Session
 from meetings.quorum import quorum_message
 from members.models import Body, Mandate
+from pma_governance.lib.db import refused_when_frozen
 
 
 @transaction.atomic
@@ -29,7 +30,7 @@ def deliberation_create(
     item: AgendaItem | None = None,
     budget_year: int | None = None,
 ) -> Deliberation:
-    from pma_governance.richtext import sanitize
+    from pma_governance.lib.richtext import sanitize
 
     if item is not None and item.session.body_id != body.pk:
         raise ValidationError("Ce point de l'ordre du jour appartient à une autre assemblée.")
@@ -178,7 +179,6 @@ def vote_record(
         result=outcome.result,
     )
     vote.full_clean(exclude=["not_voting"])
-    from meetings.signing import refused_when_frozen
 
     with refused_when_frozen():
         vote.save()
@@ -210,7 +210,6 @@ def vote_cancel(*, vote: Vote) -> None:
         Deliberation.Status.VOTED,
     }:
         raise ValidationError("La délibération est signée : son vote ne peut plus être modifié.")
-    from meetings.signing import refused_when_frozen
 
     with refused_when_frozen():
         if deliberation is not None:
@@ -264,7 +263,7 @@ def deliberation_update(
     budget_year: int | None = None,
 ) -> Deliberation:
     """Change a projet de délibération; refused once it has been voted."""
-    from pma_governance.richtext import sanitize
+    from pma_governance.lib.richtext import sanitize
 
     # Lock the row: a vote closing now must not be followed by a draft edit.
     deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)

@@ -23,13 +23,13 @@ from meetings.signing import (
     president_signatory,
     pv_problems,
     pv_sign,
-    refused_when_frozen,
     secretary_signatory,
     session_facts,
     session_freeze,
     sign_twice,
     signatory_record,
 )
+from pma_governance.lib.db import refused_when_frozen
 
 
 def deliberation_facts(deliberation: Deliberation, session: Session) -> dict[str, Any]:

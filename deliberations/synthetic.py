@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from deliberations.majority import Tally, VoteOutcome, decide
-from pma_governance.documents.wording import (
+from pma_governance.lib.wording import (
     MONTHS,
     amount,
     capfirst,

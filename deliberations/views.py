@@ -19,7 +19,7 @@ from meetings.models import AgendaItem
 from members.models import Body
 from members.selectors import bodies_for_user
 from pma_governance.access import get_body_for_user, require_perm
-from pma_governance.richtext import sanitize
+from pma_governance.lib.richtext import sanitize
 
 PAGE_SIZE = 25
 

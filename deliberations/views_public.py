@@ -29,9 +29,9 @@ from deliberations.public_links import deliberation_pdf_path
 from deliberations.publication import scdl_csv
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
-from pma_governance.documents import wording as w
 from pma_governance.documents.catalog import document_filename, liste_pdf
 from pma_governance.documents.storage import get_signed, signed_bytes
+from pma_governance.lib import wording as w
 
 PAGE_SIZE = 50
 SESSIONS_PAGE_SIZE = 20

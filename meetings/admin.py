@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
-from pma_governance.history import Related, history_for, history_table
+from pma_governance.lib.history import Related, history_for, history_table
 
 FROZEN_ADMIN_MESSAGE = (
     "Les faits de cette séance sont figés depuis la signature de ses actes : ils ne peuvent "

@@ -17,7 +17,7 @@ from django.utils import timezone
 from meetings.models import AgendaItem, Session
 from members.models import Mandate
 from members.selectors import mandates_open_on
-from pma_governance.documents import wording
+from pma_governance.lib import wording
 
 # --- Pure rules -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Read-only selectors, each in a fixed number of queries whatever the size of the session.
 Every presence and quorum figure comes from `meetings.facts`; every French phrase from
-`pma_governance.documents.wording`. Each returns a plain dict for its `templates/pdf/` page.
+`pma_governance.lib.wording`. Each returns a plain dict for its `templates/pdf/` page.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from meetings.models import AgendaItem, Proxy, Session
 from meetings.roll import is_present
 from members.models import Body, Mandate, Person
 from members.selectors import mandates_open_on
-from pma_governance.documents import wording as w
-from pma_governance.richtext import plain_to_html, sanitize
+from pma_governance.lib import wording as w
+from pma_governance.lib.richtext import plain_to_html, sanitize
 
 # An information item with one of these titles is the calendar of the next sessions: the
 # PV states the sessions themselves there, so that the dates are never typed twice.

@@ -27,6 +27,7 @@ from meetings.quorum import QuorumRules, quorum_check, quorum_message
 from meetings.roll import ProxyGrant, RollEntry, RuleProblem, roll_at
 from meetings.substitutes import check_substitutes
 from members.models import Body, Mandate, MemberEntity, Person
+from pma_governance.lib.db import refused_when_frozen
 
 FORMAT = "pma-governance.session/1"
 ITEM_KINDS = {choice.value for choice in AgendaItem.Kind}
@@ -715,7 +716,6 @@ def import_document(data: Any) -> Session:
     problems, plan = validate_document(data)
     if plan is None:
         raise DocumentError(problems)
-    from meetings.signing import refused_when_frozen
 
     try:
         # A later session's signed acts may still point at this one: the database says no.

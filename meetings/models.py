@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -13,184 +9,22 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
-from members.models import Body, Mandate
-from pma_governance.fulltext import weighted_sql
-
-_M = TypeVar("_M", bound=models.Model)
-
-# --- History and immutability, kept by the database itself (DESIGN §4.6) -----------------
-
-FACTS_FROZEN_MESSAGE = (
-    "Acte signé : les faits qu'il constate ne peuvent plus être modifiés (corriger par un erratum)."
+from meetings.triggers import (
+    PV_SEARCH_RESET,
+    PV_STATUS_RANKS,
+    frozen_session_children,
+    pv_search_vector,
+    signed_act_needs_frozen_session,
 )
-FROZEN_HINT = "Une correction passe par un erratum ou par un nouvel acte."
-FROZEN_SQLSTATE = "23001"
-
-
-def sql_literal(text: str) -> str:
-    """`text` as a SQL string literal inside a pgtrigger.Func (whose braces are format fields)."""
-    return "'" + text.replace("'", "''").replace("{", "{{").replace("}", "}}") + "'"
-
-
-def sql_raise(message: str, detail_sql: str = "''", hint: str = FROZEN_HINT) -> str:
-    """PL/pgSQL refusing the statement: `message`, then the SQL expression `detail_sql`."""
-    # 23001 restrict_violation, as for a RESTRICT foreign key: Django raises IntegrityError.
-    return (
-        f"RAISE EXCEPTION USING ERRCODE = {sql_literal(FROZEN_SQLSTATE)}, "
-        f"MESSAGE = {sql_literal(message)} || {detail_sql}, HINT = {sql_literal(hint)};"
-    )
-
-
-def sql_day(expression: str) -> str:
-    """A date column as « 13/06/2023 » in a trigger's message."""
-    return f"to_char({expression}, 'DD/MM/YYYY')"
-
-
-RETURN_ROW = "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
-
-
-def history_tracked(
-    model_name: str, *, exclude: list[str] | None = None
-) -> Callable[[type[_M]], type[_M]]:
-    """Database-side history: insert, update (row before AND after) and delete, with context.
-
-    The middleware's context (user, URL) is attached to every event; event tables are
-    append-only, so history itself cannot be rewritten.
-    """
-    return pghistory.track(
-        pghistory.InsertEvent(),
-        # Row before the update, then row after: consecutive events give « avant → après ».
-        pghistory.UpdateEvent("before_update", row=pghistory.Old),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
-        model_name=model_name,
-        exclude=exclude,
-        obj_field=pghistory.ObjForeignKey(related_name="events", related_query_name="event"),
-        append_only=True,
-    )
-
-
-PV_STATUS_RANKS = {"draft": 0, "signed": 1, "adopted": 2, "published": 3}
-
-
-def _rank_sql(column: str, ranks: dict[str, int]) -> str:
-    cases = " ".join(f"WHEN {sql_literal(status)} THEN {rank}" for status, rank in ranks.items())
-    return f"(CASE {column} {cases} ELSE -1 END)"
-
-
-def signed_act_frozen(
-    name: str, *, ranks: dict[str, int], mutable: list[str], subject: str, subject_sql: str
-) -> pgtrigger.Trigger:
-    """Refuses to delete a signed act, to change its texts and facts, or to move it backwards.
-
-    `ranks` orders the statuses (rank 0 and below: not signed yet); `mutable` lists the
-    lifecycle columns that may still change (publication, prefecture…).
-    """
-    signed = f"{_rank_sql('OLD.status', ranks)} > 0"
-    columns = "ARRAY[" + ", ".join(sql_literal(c) for c in mutable) + "]"
-    return pgtrigger.Trigger(
-        name=name,
-        when=pgtrigger.Before,
-        operation=pgtrigger.Update | pgtrigger.Delete,
-        func=pgtrigger.Func(
-            f"IF {signed} THEN "
-            "IF TG_OP = 'DELETE' THEN "
-            + sql_raise(
-                FACTS_FROZEN_MESSAGE + " " + subject,
-                subject_sql + " || ' : un acte signé ne peut être supprimé.'",
-            )
-            + " END IF; "
-            f"IF (to_jsonb(NEW) - {columns}) IS DISTINCT FROM (to_jsonb(OLD) - {columns}) THEN "
-            + sql_raise(FACTS_FROZEN_MESSAGE + " " + subject, subject_sql + " || '.'")
-            + " END IF; "
-            f"IF {_rank_sql('NEW.status', ranks)} < {_rank_sql('OLD.status', ranks)} THEN "
-            + sql_raise(
-                FACTS_FROZEN_MESSAGE + " " + subject,
-                subject_sql + " || ' : un acte signé ne revient pas à un état antérieur.'",
-            )
-            + " END IF; END IF; "
-            + RETURN_ROW
-        ),
-    )
-
-
-def signed_act_needs_frozen_session(
-    name: str, *, session_sql: str, signed_sql: str, message: str
-) -> pgtrigger.Trigger:
-    """At commit, refuses a signed act whose session's facts were not frozen with it."""
-    return pgtrigger.Trigger(
-        name=name,
-        when=pgtrigger.After,
-        operation=pgtrigger.Insert | pgtrigger.Update,
-        timing=pgtrigger.Deferred,
-        func=pgtrigger.Func(
-            f"IF {signed_sql} AND EXISTS (SELECT 1 FROM meetings_session s "
-            f"WHERE s.id = {session_sql} AND s.facts_frozen_at IS NULL) THEN "
-            + sql_raise(message)
-            + " END IF; RETURN NULL;"
-        ),
-    )
-
-
-def frozen_session_children(name: str, what: str) -> pgtrigger.Trigger:
-    """Refuses any write to `what` (attendances, proxies…) of a session whose facts are frozen."""
-    return pgtrigger.Trigger(
-        name=name,
-        when=pgtrigger.Before,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        declare=[("session_day", "date"), ("frozen_at", "timestamptz")],
-        func=pgtrigger.Func(
-            # KEY SHARE: a signature in progress (FOR UPDATE on the session) and this write
-            # wait for each other, so no change slips in between the snapshot and the freeze.
-            "IF TG_OP <> 'INSERT' THEN "
-            'SELECT s."date", s.facts_frozen_at INTO session_day, frozen_at '
-            "FROM meetings_session s WHERE s.id = OLD.session_id FOR KEY SHARE; "
-            "END IF; "
-            "IF frozen_at IS NULL AND TG_OP <> 'DELETE' THEN "
-            'SELECT s."date", s.facts_frozen_at INTO session_day, frozen_at '
-            "FROM meetings_session s WHERE s.id = NEW.session_id FOR KEY SHARE; "
-            "END IF; "
-            "IF frozen_at IS NOT NULL THEN "
-            + sql_raise(
-                FACTS_FROZEN_MESSAGE + f" {what} de la séance du ",
-                sql_day("session_day") + " || '.'",
-            )
-            + " END IF; "
-            + RETURN_ROW
-        ),
-    )
-
-
-# Setting a stored search vector to NULL makes its row's trigger compute it again.
-_PV_SEARCH_RESET = "UPDATE meetings_procesverbal SET search_vector = NULL"
-
-
-def pv_search_vector() -> pgtrigger.Trigger:
-    """Keeps a PV's search vector: its session's item titles (B), then its texts and the
-    debates (C). Computed again when a text changes or the vector is reset to NULL."""
-    return pgtrigger.Trigger(
-        name="pv_search_vector",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Insert | pgtrigger.Update,
-        declare=[("stale", "boolean"), ("item_titles", "text"), ("debates", "text")],
-        func=pgtrigger.Func(
-            "IF TG_OP = 'INSERT' THEN stale := true; ELSE "
-            "stale := NEW.search_vector IS NULL "
-            "OR NEW.search_vector IS DISTINCT FROM OLD.search_vector "
-            "OR NEW.session_id <> OLD.session_id "
-            "OR NEW.preamble IS DISTINCT FROM OLD.preamble "
-            "OR NEW.closing_text IS DISTINCT FROM OLD.closing_text; END IF; "
-            "IF stale THEN "
-            "SELECT string_agg(i.title, ' ' ORDER BY i.position), "
-            "string_agg(i.debate_summary, ' ' ORDER BY i.position) INTO item_titles, debates "
-            "FROM meetings_agendaitem i WHERE i.session_id = NEW.session_id; "
-            "NEW.search_vector := "
-            + weighted_sql("item_titles", "B")
-            + " || "
-            + weighted_sql("concat_ws(' ', NEW.preamble, debates, NEW.closing_text)", "C")
-            + "; END IF; RETURN NEW;"
-        ),
-    )
+from members.models import Body, Mandate
+from pma_governance.lib.db import (
+    FACTS_FROZEN_MESSAGE,
+    RETURN_ROW,
+    history_tracked,
+    signed_act_frozen,
+    sql_day,
+    sql_raise,
+)
 
 
 @history_tracked("SessionEvent")
@@ -369,9 +203,9 @@ class AgendaItem(models.Model):
                     "IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ("
                     "OLD.session_id <> NEW.session_id OR OLD.title IS DISTINCT FROM NEW.title "
                     "OR OLD.debate_summary IS DISTINCT FROM NEW.debate_summary)) THEN "
-                    f"{_PV_SEARCH_RESET} WHERE session_id = OLD.session_id; END IF; "
+                    f"{PV_SEARCH_RESET} WHERE session_id = OLD.session_id; END IF; "
                     "IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND OLD.session_id <> NEW.session_id) "
-                    f"THEN {_PV_SEARCH_RESET} WHERE session_id = NEW.session_id; END IF; "
+                    f"THEN {PV_SEARCH_RESET} WHERE session_id = NEW.session_id; END IF; "
                     "RETURN NULL;"
                 ),
             ),

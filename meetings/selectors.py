@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from meetings.models import Session
 from members.selectors import bodies_for_user, has_staff_role
-from pma_governance.fulltext import search_query
+from pma_governance.lib.fulltext import search_query
 
 
 def visible_to_members() -> Q:
@@ -38,7 +38,7 @@ def sessions_matching(sessions: QuerySet[Session], text: str) -> QuerySet[Sessio
     """Sessions whose ordre du jour or procès-verbal speaks of `text` (French full text).
 
     The PV's stored vector holds its texts and the titles and debates of the session's
-    items (pma_governance.fulltext, the same machinery as the archive search).
+    items (pma_governance.lib.fulltext, the same machinery as the archive search).
     """
     query = search_query(text)
     if query is None:

@@ -445,7 +445,7 @@ def pv_update(
     Two secretaries never silently overwrite each other: a stale version raises
     PvConflict with the texts now stored, for the screen to show both.
     """
-    from pma_governance.richtext import normalize
+    from pma_governance.lib.richtext import normalize
 
     # Lock the PV row: two saves at once must see each other's version.
     pv = ProcesVerbal.objects.select_for_update().select_related("session").get(pk=pv.pk)

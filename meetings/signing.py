@@ -9,50 +9,23 @@ signed PDF is stored with its SHA-256, to be served as is and never rendered aga
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InternalError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import FROZEN_SQLSTATE, AgendaItem, ProcesVerbal, Session
+from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Mandate
-from pma_governance.documents import wording
-from pma_governance.documents.signing import Signatory, SigningError, sign_pdf
+from pma_governance.lib import wording
+from pma_governance.lib.db import refused_when_frozen
+from pma_governance.lib.pades import Signatory, SigningError, sign_pdf
 
 if TYPE_CHECKING:
     from deliberations.models import SignedDocument
 
 PRESIDENT_FIELD = "president"
 SECRETARY_FIELD = "secretaire"
-
-
-# --- The database's refusal, for the user ------------------------------------------------
-
-
-def frozen_refusal(exc: BaseException) -> str | None:
-    """The French message of an immutability trigger's refusal, or None for another error."""
-    cause = exc.__cause__
-    diag = getattr(cause, "diag", None)
-    if getattr(cause, "sqlstate", None) != FROZEN_SQLSTATE or diag is None:
-        return None
-    return str(diag.message_primary or "")
-
-
-@contextmanager
-def refused_when_frozen() -> Iterator[None]:
-    """Turn a write refused by the immutability triggers into a French ValidationError."""
-    try:
-        # A savepoint: the refused statement must not poison the caller's transaction.
-        with transaction.atomic():
-            yield
-    except (IntegrityError, InternalError) as exc:
-        message = frozen_refusal(exc)
-        if message is None:
-            raise
-        raise ValidationError(message) from exc
 
 
 # --- Who signs ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from members.models import Body, Mandate, MemberEntity, Person
 
 def has_staff_role(user: Any) -> bool:
     """Secretariat or administrator: works on the bodies granted by BodyAccess."""
-    from pma_governance.roles import ADMINISTRATOR, SECRETARIAT
+    from pma_governance.lib.roles import ADMINISTRATOR, SECRETARIAT
 
     if not getattr(user, "is_authenticated", False):
         return False

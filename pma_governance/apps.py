@@ -9,7 +9,7 @@ class PmaGovernanceConfig(AppConfig):
     verbose_name = "PMA Governance"
 
     def ready(self) -> None:
-        from pma_governance.roles import ensure_roles
+        from pma_governance.lib.roles import ensure_roles
 
         # Permissions exist only after migrate: the groups are refreshed then.
         post_migrate.connect(ensure_roles, sender=self)

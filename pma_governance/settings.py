@@ -8,7 +8,7 @@ import django_stubs_ext
 import font_source_sans_pro
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 
-from pma_governance.envconf import (
+from pma_governance.lib.envconf import (
     database_from_url,
     env_bool,
     env_int,

@@ -117,7 +117,7 @@ def ensure_database(url: str) -> None:
     import psycopg
     from psycopg import sql
 
-    from pma_governance.envconf import database_from_url
+    from pma_governance.lib.envconf import database_from_url
 
     conf = database_from_url(url)
     name = str(conf["NAME"])

@@ -245,7 +245,7 @@ def elu_client(mandate: Mandate) -> Any:
     """A logged-in test client for the élu holding `mandate` (his account, its person)."""
     from django.test import Client
 
-    from pma_governance.roles import ELECTED, ensure_roles
+    from pma_governance.lib.roles import ELECTED, ensure_roles
 
     user = UserFactory(groups=[ensure_roles()[ELECTED]])
     mandate.person.user = user

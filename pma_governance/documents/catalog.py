@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pma_governance.documents.render import render_pdf
+from pma_governance.lib.pdf import render_pdf
 
 if TYPE_CHECKING:
     from deliberations.models import Deliberation

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from pma_governance.documents.signing import sha256_hex
+from pma_governance.lib.pades import sha256_hex
 
 if TYPE_CHECKING:
     from deliberations.models import Deliberation, SignedDocument

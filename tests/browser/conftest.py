@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from members.models import Body, BodyAccess
-from pma_governance.roles import SECRETARIAT, ensure_roles
+from pma_governance.lib.roles import SECRETARIAT, ensure_roles
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

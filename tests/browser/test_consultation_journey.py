@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from deliberations.models import Deliberation
 from meetings.models import ProcesVerbal, Session
 from members.models import Mandate
-from pma_governance.roles import ELECTED, ensure_roles
+from pma_governance.lib.roles import ELECTED, ensure_roles
 from tests.browser.conftest import PASSWORD, login, screenshot
 from tests.conftest import SEED_PATH, import_file
 from tests.deliberations.publication_helpers import publish_fast, sign_pv_fast

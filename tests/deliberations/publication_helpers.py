@@ -21,7 +21,7 @@ from deliberations.models import Deliberation, SignedDocument
 from meetings.models import ProcesVerbal, Session
 from members.models import Body, BodyAccess
 from pma_governance.documents.storage import store_signed
-from pma_governance.roles import ELECTED, ensure_roles
+from pma_governance.lib.roles import ELECTED, ensure_roles
 from tests.factories import UserFactory, sit_in
 
 PASSPHRASE = "phrase-secrete-de-test"

@@ -19,7 +19,7 @@ from deliberations.numbering import check_gapless, parse_number
 from deliberations.search import Kind, archive_search
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate, MemberEntity, Person
-from pma_governance.history import event_model
+from pma_governance.lib.history import event_model
 from tests.factories import SuperUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -30,8 +30,8 @@ from deliberations.prefecture import annex_add
 from deliberations.services import vote_record
 from deliberations.signing import erratum_create
 from meetings.models import ProcesVerbal, Session
-from meetings.signing import frozen_refusal
 from pma_governance.documents.storage import get_signed, store_signed
+from pma_governance.lib.db import frozen_refusal
 from tests.conftest import Council
 
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"

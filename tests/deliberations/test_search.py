@@ -20,7 +20,7 @@ from deliberations.selectors import deliberation_list
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.selectors import sessions_for_user, sessions_matching
 from members.models import Body
-from pma_governance.history import event_model
+from pma_governance.lib.history import event_model
 from tests.deliberations.search_helpers import act, elu_of
 from tests.factories import (
     AgendaItemFactory,

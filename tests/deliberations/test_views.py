@@ -17,7 +17,7 @@ from pytest_django import DjangoAssertNumQueries
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import AgendaItem, Session
 from members.models import Body, BodyAccess
-from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,

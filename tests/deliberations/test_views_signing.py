@@ -14,9 +14,9 @@ from django.utils import timezone
 from deliberations.models import Deliberation, SignatureConsent, SignedDocument
 from meetings.models import ProcesVerbal, Session
 from members.models import BodyAccess, Mandate
-from pma_governance.documents.certificates import root_pem_path
-from pma_governance.documents.signing import validate_pdf
-from pma_governance.roles import ADMINISTRATOR, ELECTED, ensure_roles
+from pma_governance.lib.certificates import root_pem_path
+from pma_governance.lib.pades import validate_pdf
+from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, ensure_roles
 from tests.factories import UserFactory, sit_in
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from meetings.convocation import (
 )
 from meetings.models import AgendaItem, Session
 from members.models import Body, BodyAccess, Mandate
-from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,

@@ -21,7 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
-from meetings.signing import frozen_refusal, refused_when_frozen
+from pma_governance.lib.db import frozen_refusal, refused_when_frozen
 from tests.conftest import SEED_DATE, export_document, row_counts
 
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"

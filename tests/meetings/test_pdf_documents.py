@@ -30,7 +30,7 @@ from meetings.models import Session
 from members.models import Mandate
 from members.selectors import mandates_open_on
 from pma_governance.documents.catalog import document_filename, document_pdf, stored_pdf
-from pma_governance.documents.render import (
+from pma_governance.lib.pdf import (
     LocalStaticFetcher,
     ResourceRefused,
     html_to_pdf,

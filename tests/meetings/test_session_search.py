@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members.models import Body, BodyAccess
-from pma_governance.roles import ELECTED, ensure_roles
+from pma_governance.lib.roles import ELECTED, ensure_roles
 from tests.factories import UserFactory, sit_in
 
 pytestmark = pytest.mark.django_db

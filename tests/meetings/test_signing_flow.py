@@ -22,11 +22,12 @@ from pypdf import PdfReader
 from deliberations.models import Deliberation, SignedDocument, Vote
 from deliberations.signing import deliberation_sign
 from meetings.models import Attendance, ProcesVerbal, Proxy, Session
-from meetings.signing import frozen_refusal, pv_sign
+from meetings.signing import pv_sign
 from members.models import Person
 from pma_governance.documents import catalog
-from pma_governance.documents.certificates import root_pem_path
-from pma_governance.documents.signing import validate_pdf
+from pma_governance.lib.certificates import root_pem_path
+from pma_governance.lib.db import frozen_refusal
+from pma_governance.lib.pades import validate_pdf
 from tests.conftest import Council
 from tests.factories import UserFactory
 

@@ -16,7 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, BodyAccess, Mandate
-from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.services import PvConflict, pv_texts, pv_update
 from members.models import BodyAccess
-from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import UserFactory, sit_in
 
 pytestmark = pytest.mark.django_db

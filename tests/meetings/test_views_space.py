@@ -16,7 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
-from pma_governance.roles import ELECTED, ensure_roles
+from pma_governance.lib.roles import ELECTED, ensure_roles
 from tests.conftest import analyze
 from tests.factories import (
     AgendaItemFactory,

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
-from pma_governance.roles import ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import (
     BodyFactory,
     MandateFactory,

@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 
 from members.models import Body
-from pma_governance.roles import SECRETARIAT
+from pma_governance.lib.roles import SECRETARIAT
 from tests.factories import SuperUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -26,7 +26,7 @@ from deliberations.models import Deliberation
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
-from pma_governance.roles import ensure_roles
+from pma_governance.lib.roles import ensure_roles
 from tests.deliberations.publication_helpers import sign_fast, sign_pv_fast
 from tests.factories import (
     AgendaItemFactory,
@@ -267,7 +267,7 @@ def test_the_pdf_of_a_projet_on_no_ordre_du_jour_is_not_found_not_a_crash(
     secrets: Secrets,
 ) -> None:
     from members.models import BodyAccess
-    from pma_governance.roles import SECRETARIAT
+    from pma_governance.lib.roles import SECRETARIAT
 
     user = UserFactory(groups=[ensure_roles()[SECRETARIAT]])
     BodyAccess.objects.create(user=user, body=secrets.body)

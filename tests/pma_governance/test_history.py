@@ -17,7 +17,7 @@ from django.utils import timezone
 from deliberations.models import Deliberation, Vote, VoteNonParticipant
 from meetings.admin import SessionAdmin
 from meetings.models import Attendance, Proxy, Session
-from pma_governance.history import FieldChange, Related, event_model, history_for
+from pma_governance.lib.history import FieldChange, Related, event_model, history_for
 from tests.conftest import Council
 
 pytestmark = pytest.mark.django_db

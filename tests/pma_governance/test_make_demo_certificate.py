@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pma_governance.documents.certificates import root_pem_path
-from pma_governance.documents.signing import load_signer
+from pma_governance.lib.certificates import root_pem_path
+from pma_governance.lib.pades import load_signer
 
 
 def _run(*args: str) -> str:

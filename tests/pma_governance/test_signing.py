@@ -14,8 +14,8 @@ import weasyprint
 from pypdf import PageObject, PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-from pma_governance.documents.certificates import make_demo_certificate, root_pem_path
-from pma_governance.documents.signing import (
+from pma_governance.lib.certificates import make_demo_certificate, root_pem_path
+from pma_governance.lib.pades import (
     PARIS,
     Signatory,
     SignatureReport,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pma_governance.documents import wording as w
+from pma_governance.lib import wording as w
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"

@@ -14,7 +14,7 @@ from meetings.interchange import import_document
 from meetings.models import Session
 from meetings.services import session_create
 from members.models import Body, BodyAccess, Mandate
-from pma_governance.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "demo-pma-2023"

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pma_governance.documents.certificates import make_demo_certificate, root_pem_path
+from pma_governance.lib.certificates import make_demo_certificate, root_pem_path
 
 
 class Command(BaseCommand):
