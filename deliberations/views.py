@@ -16,9 +16,9 @@ from deliberations.actes import NATURES, matiere_label
 from deliberations.forms import DeliberationFilterForm, DeliberationForm, VisaTemplateForm
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import AgendaItem
+from members.access import get_body_for_user, require_perm
 from members.models import Body
 from members.selectors import bodies_for_user
-from pma_governance.access import get_body_for_user, require_perm
 from pma_governance.lib.richtext import sanitize
 
 PAGE_SIZE = 25

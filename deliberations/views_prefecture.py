@@ -34,8 +34,9 @@ from deliberations.prefecture import (
     prefecture_zip,
 )
 from deliberations.publication import deliberation_publish, pv_publish
+from meetings.access import get_session_for_user
 from meetings.models import ProcesVerbal
-from pma_governance.access import get_session_for_user, require_perm
+from members.access import require_perm
 
 TRANSMIT = "deliberations.transmit_deliberation"
 PUBLISH = "deliberations.publish_deliberation"

@@ -21,7 +21,8 @@ from deliberations.signing import (
     signature_give,
     signature_withdraw,
 )
-from pma_governance.access import get_session_for_user, require_perm
+from meetings.access import get_session_for_user
+from members.access import require_perm
 
 
 def _outcome(request: HttpRequest, role: str, signed: object, what: str) -> None:

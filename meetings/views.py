@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from deliberations.services import deliberation_link
 from meetings import services
+from meetings.access import get_session_for_user
 from meetings.convocation import (
     convocation_deadline,
     convocation_preview,
@@ -28,13 +29,8 @@ from meetings.convocation import (
 from meetings.forms import AgendaItemForm, ItemMoveForm, SessionForm, agenda_locked_reason
 from meetings.models import AgendaItem, Session
 from meetings.selectors import sessions_for_user, sessions_matching
+from members.access import can_edit, get_body_for_user, require_perm
 from members.selectors import bodies_for_user, members_in_office
-from pma_governance.access import (
-    can_edit,
-    get_body_for_user,
-    get_session_for_user,
-    require_perm,
-)
 
 
 def _is_htmx(request: HttpRequest) -> bool:

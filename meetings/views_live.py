@@ -21,11 +21,12 @@ from deliberations.models import Vote
 from deliberations.services import vote_cancel, vote_record
 from meetings import live as screen
 from meetings import services
+from meetings.access import get_session_for_user
 from meetings.forms_live import AttendanceForm, PresenceMoveForm, ProxyForm, VoteForm
 from meetings.models import AgendaItem, Attendance, Proxy, Session
 from meetings.services import attendance_set, presence_change, proxy_grant
+from members.access import can_edit
 from members.models import Mandate
-from pma_governance.access import can_edit, get_session_for_user
 
 
 def _proxy_form(

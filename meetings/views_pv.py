@@ -19,9 +19,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from meetings.access import get_session_for_user
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.services import PvConflict, pv_texts, pv_update
-from pma_governance.access import can_edit, get_session_for_user
+from members.access import can_edit
 
 
 class PvForm(forms.Form):

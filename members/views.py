@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members import selectors, services
+from members.access import get_body_for_user, require_perm
 from members.forms import (
     EntityForm,
     MandateEndForm,
@@ -30,7 +31,6 @@ from members.forms import (
     RegisterFilterForm,
 )
 from members.models import Body, Mandate, MemberEntity, Person
-from pma_governance.access import get_body_for_user, require_perm
 
 ADD_MANDATE = "members.add_mandate"
 CHANGE_MANDATE = "members.change_mandate"

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from members.access import can_edit
 from members.selectors import has_staff_role
-from pma_governance.access import can_edit
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from deliberations.models import SignedDocument
 from deliberations.selectors import deliberations_for_user
-from pma_governance.access import get_session_for_user
+from meetings.access import get_session_for_user
 from pma_governance.documents.catalog import (
     DOCUMENTS,
     document_filename,

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from meetings.models import Session
 from members.models import Body
 from members.selectors import bodies_for_user
 
@@ -32,16 +31,3 @@ def get_body_for_user(request: HttpRequest, short_name: str | None = None) -> Bo
     if body is None:
         raise PermissionDenied("Aucune assemblée ne vous est ouverte.")
     return body
-
-
-def get_session_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Session:
-    """A session of a body the user may see; 404 otherwise, 403 for a write without right.
-
-    An élu sees his own body's sessions, read-only; never another body's.
-    """
-    from meetings.selectors import sessions_for_user
-
-    session = get_object_or_404(sessions_for_user(request.user).select_related("reconvenes"), pk=pk)
-    if edit:
-        require_perm(request, "meetings.change_session")
-    return session
