@@ -82,8 +82,8 @@ def main() -> int:
     from weasyprint import HTML
 
     from meetings.models import ProcesVerbal, Session
-    from meetings.signing import pv_sign
     from pma_governance.documents.catalog import document_context, document_kind, document_pdf
+    from pma_governance.documents.signing import pv_sign
     from pma_governance.lib import pdf as render
 
     settings.ALLOWED_HOSTS = ["*"]

@@ -22,9 +22,9 @@ from deliberations.models import (
     Vote,
     VoteNonParticipant,
 )
-from deliberations.signing import erratum_create, erratum_validate
+from deliberations.storage import signed_bytes
 from meetings.admin import HistoryAdminMixin, session_frozen
-from pma_governance.documents.storage import signed_bytes
+from pma_governance.documents.services import erratum_create, erratum_validate
 from pma_governance.lib.history import Related
 from pma_governance.lib.pades import sha256_hex
 

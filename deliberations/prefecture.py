@@ -134,7 +134,7 @@ def _zip_entry(name: str, when: dt.date) -> zipfile.ZipInfo:
 
 def prefecture_zip(deliberation: Deliberation) -> bytes:
     """The ZIP for the contrôle de légalité: signed PDF, annexes, ACTES metadata."""
-    from pma_governance.documents.catalog import document_filename, stored_pdf
+    from deliberations.storage import document_filename, stored_pdf
 
     deliberation = Deliberation.objects.select_related("body", "item__session").get(
         pk=deliberation.pk

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from deliberations.actes import MATIERES
 from deliberations.models import Deliberation
+from deliberations.storage import get_signed
 from meetings.models import ProcesVerbal
-from pma_governance.documents.storage import get_signed
 from pma_governance.lib.db import refused_when_frozen
 
 PUBLISHABLE_DELIBERATION = (Deliberation.Status.SIGNED, Deliberation.Status.TRANSMITTED)

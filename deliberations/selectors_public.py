@@ -125,7 +125,7 @@ def public_deliberation_by_slug(body: Body, slug: str) -> Deliberation:
 
 def vote_with_names(deliberation: Deliberation) -> Vote | None:
     """The act's vote with its non-participants and named votes (three queries at most)."""
-    from deliberations.documents import votes_with_names
+    from deliberations.statements import votes_with_names
 
     return votes_with_names(Vote.objects.filter(item_id=deliberation.item_id)).first()
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deliberations import views, views_signing
+from deliberations import views
 
 app_name = "deliberations"
 
@@ -15,11 +15,6 @@ urlpatterns = [
     path("visas/", views.visa_list, name="visas"),
     path("visas/<int:pk>/modifier/", views.visa_edit, name="visa_edit"),
     path("visas/<int:pk>/supprimer/", views.visa_remove, name="visa_delete"),
-    # Signing in the app (views_signing.py).
-    path("<int:pk>/signer/", views_signing.deliberation_signature, name="signature"),
-    path("signature/pv/<int:pk>/", views_signing.pv_signature, name="pv_signature"),
-    path("signature/<int:pk>/retirer/", views_signing.withdraw, name="signature_withdraw"),
-    path("erratum/<slug:kind>/<int:pk>/", views_signing.erratum_add, name="erratum_add"),
 ]
 
 # Contrôle de légalité and publication (views_prefecture.py).

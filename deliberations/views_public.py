@@ -23,14 +23,14 @@ from django.views.decorators.http import require_GET
 
 from deliberations import selectors_public as public
 from deliberations.actes import MATIERES, NATURES
-from deliberations.documents import vote_context
 from deliberations.models import Deliberation, SignedDocument
 from deliberations.public_links import deliberation_pdf_path
 from deliberations.publication import scdl_csv
+from deliberations.statements import vote_context
+from deliberations.storage import document_filename, get_signed, signed_bytes
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
-from pma_governance.documents.catalog import document_filename, liste_pdf
-from pma_governance.documents.storage import get_signed, signed_bytes
+from pma_governance.documents.catalog import liste_pdf
 from pma_governance.lib import wording as w
 
 PAGE_SIZE = 50

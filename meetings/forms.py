@@ -308,3 +308,31 @@ class ItemMoveForm(forms.Form):
             )
         data["position"] = max(1, position)
         return data
+
+
+class PvForm(forms.Form):
+    """The PV's free texts; one debate field per agenda item."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    preamble = forms.CharField(label="Préambule", required=False, widget=forms.Textarea)
+    closing_text = forms.CharField(
+        label="Clôture de la séance", required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"debate_{item.pk}"] = forms.CharField(
+                label=f"{item.position}. {item.title}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
+            )
+        for name in ("preamble", "closing_text"):
+            self.fields[name].widget.attrs.update({"rows": 4, "class": "form-control"})
+
+    def debate_fields(self) -> list[tuple[AgendaItem, forms.BoundField]]:
+        return [(item, self[f"debate_{item.pk}"]) for item in self.items]
+
+    def texts(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

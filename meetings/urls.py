@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from meetings import views, views_live, views_pv
+from meetings import views, views_live
 
 app_name = "meetings"
 
@@ -38,7 +38,6 @@ urlpatterns = [
         views_live.vote_undo,
         name="vote_undo",
     ),
-    # Drafting the procès-verbal (views_pv.py).
-    path("<int:pk>/pv/", views_pv.pv_edit, name="pv_edit"),
-    path("<int:pk>/pv/apercu/", views_pv.pv_preview, name="pv_preview"),
+    # Drafting the procès-verbal.
+    path("<int:pk>/pv/", views.pv_edit, name="pv_edit"),
 ]

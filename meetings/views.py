@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from deliberations.services import deliberation_link
 from meetings import services
@@ -26,9 +26,16 @@ from meetings.convocation import (
     french_date,
     french_when,
 )
-from meetings.forms import AgendaItemForm, ItemMoveForm, SessionForm, agenda_locked_reason
-from meetings.models import AgendaItem, Session
+from meetings.forms import (
+    AgendaItemForm,
+    ItemMoveForm,
+    PvForm,
+    SessionForm,
+    agenda_locked_reason,
+)
+from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.selectors import sessions_for_user, sessions_matching
+from meetings.services import PvConflict, pv_texts, pv_update
 from members.access import can_edit, get_body_for_user, require_perm
 from members.selectors import bodies_for_user, members_in_office
 
@@ -397,3 +404,70 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+# --- Drafting the procès-verbal: the secretariat's texts, beside a live preview ------------
+# The PV is assembled from the recorded facts; only the preamble, each item's debate summary
+# and the closing are written here. Saves carry the version they started from, so two
+# people never silently overwrite each other.
+
+
+@require_http_methods(["GET", "POST"])
+def pv_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=request.method == "POST")
+    pv = session.pv
+    items = list(session.items.order_by("position"))
+    editable = can_edit(request.user) and pv.status == ProcesVerbal.Status.DRAFT
+    conflict: dict[str, Any] | None = None
+    if request.method == "POST":
+        form = PvForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                pv_update(
+                    pv=pv,
+                    texts=form.texts(),
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
+                )
+            except PvConflict as exc:
+                conflict = _conflict(form, exc, items)
+                # The next save is a deliberate choice to keep this version.
+                data = request.POST.copy()
+                data["version"] = str(exc.pv.version)
+                form = PvForm(data, items=items)
+                form.is_valid()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Procès-verbal enregistré.")
+                return redirect("meetings:pv_edit", pk=session.pk)
+    else:
+        form = PvForm(initial={"version": pv.version, **pv_texts(pv)}, items=items)
+    return render(
+        request,
+        "meetings/pv_edit.html",
+        {
+            "session": session,
+            "pv": pv,
+            "form": form,
+            "editable": editable,
+            "conflict": conflict,
+            "nav": "sessions",
+        },
+    )
+
+
+def _conflict(form: PvForm, exc: PvConflict, items: list[AgendaItem]) -> dict[str, Any]:
+    labels = {"preamble": "Préambule", "closing_text": "Clôture de la séance"}
+    labels |= {f"debate_{i.pk}": f"{i.position}. {i.title}" for i in items}
+    mine = form.texts()
+    who = exc.pv.updated_by.get_full_name() if exc.pv.updated_by else "un autre utilisateur"
+    return {
+        "who": who or exc.pv.updated_by.username if exc.pv.updated_by else who,
+        "when": exc.pv.updated_at,
+        "fields": [
+            {"label": labels[key], "mine": mine.get(key, ""), "theirs": theirs}
+            for key, theirs in exc.theirs.items()
+            if key in labels and (mine.get(key, "") or "") != (theirs or "")
+        ],
+    }

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "deliberations",
+    # Features, each on top of the domain apps (README « Architecture »).
+    "pma_governance.documents",
 ]
 
 MIDDLEWARE = [

@@ -5,9 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from deliberations import sitemaps as public_sitemaps
+from deliberations import urls as deliberations_urls
 from deliberations import views_public
+from meetings import urls as meetings_urls
 from pma_governance import views
-from pma_governance.documents import views as documents
+from pma_governance.documents import urls as documents_urls
 
 admin.site.site_header = "PMA Governance — administration"
 admin.site.site_title = "PMA Governance"
@@ -19,23 +21,23 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("sante/", views.health, name="health"),
     path("membres/", include("members.urls")),
-    path("seances/", include("meetings.urls")),
-    path("deliberations/", include("deliberations.urls")),
+    # A namespace gathers the pages of one object, whichever package serves them.
+    path(
+        "seances/",
+        include((meetings_urls.urlpatterns + documents_urls.session_patterns, "meetings")),
+    ),
+    path(
+        "deliberations/",
+        include(
+            (deliberations_urls.urlpatterns + documents_urls.deliberation_patterns, "deliberations")
+        ),
+    ),
     path("espace/", include("meetings.urls_space")),
     path("recherche/", include("deliberations.urls_search")),
     path("public/", include("pma_governance.public_urls")),
     path("api/v1/", include("deliberations.urls_api")),
     path("sitemap.xml", public_sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", views_public.robots_txt, name="robots_txt"),
-    path(
-        "documents/seances/<int:pk>/<slug:kind>.pdf",
-        documents.session_document,
-        name="session_document",
-    ),
-    path(
-        "documents/deliberations/<int:pk>.pdf",
-        documents.deliberation_document,
-        name="deliberation_document",
-    ),
+    path("documents/", include(documents_urls.urlpatterns)),
     path("admin/", admin.site.urls),
 ]

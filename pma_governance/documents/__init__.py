@@ -1,5 +1,8 @@
-"""Official documents: French legal wording, the WeasyPrint call and the document catalog.
+"""Official documents and signing: what each document states, its PDF, the signatures.
 
-`wording` holds the pure French phrases (« L'an deux mille vingt-trois… »), `render` turns a
-template into PDF bytes, `catalog` maps a kind of document to its template and facts.
+`contexts` gathers the facts each document states (PV, liste, convocation, émargement,
+extrait du registre); `catalog` maps a kind of document to its template and renders it;
+`signing` signs a PV or an act (president, then secretary) and freezes its facts;
+`services` holds the use cases (a signature given or withdrawn, an erratum, the PV's
+preview); `views` and `urls` serve them. PDF rendering and PAdES are in `pma_governance.lib`.
 """

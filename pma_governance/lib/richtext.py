@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -18,7 +19,6 @@ def sanitize(html: str) -> str:
 
 def plain_to_html(text: str) -> str:
     """Plain text typed with blank lines between paragraphs, as allowed HTML."""
-    import html
 
     paragraphs = [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n")]
     return "".join(
@@ -42,3 +42,11 @@ def normalize(text: str) -> str:
         paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
         text = "".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)
     return sanitize(text)
+
+
+def rich(text: str) -> str:
+    """Secretariat text as the allowed HTML (p/strong/em/ul/ol/li/h4/br), plain text included."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    return sanitize(text if text.startswith("<") else plain_to_html(text))

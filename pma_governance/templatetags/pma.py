@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
+
+from pma_governance.lib.richtext import rich as rich_html
 
 register = template.Library()
 
@@ -21,9 +24,6 @@ def dictget(mapping: Any, key: Any) -> Any:
 @register.filter
 def rich(text: str) -> str:
     """`{{ item.debate_summary|rich }}`: the secretariat's text as sanitised HTML."""
-    from django.utils.safestring import mark_safe
-
-    from meetings.documents import rich as rich_html
 
     # Sanitised with nh3 to the few tags the documents know: safe to print as HTML.
     return mark_safe(rich_html(text))

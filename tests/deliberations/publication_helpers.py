@@ -18,9 +18,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from deliberations.models import Deliberation, SignedDocument
+from deliberations.storage import store_signed
 from meetings.models import ProcesVerbal, Session
 from members.models import Body, BodyAccess
-from pma_governance.documents.storage import store_signed
 from pma_governance.lib.roles import ELECTED, ensure_roles
 from tests.factories import UserFactory, sit_in
 

@@ -28,9 +28,9 @@ from deliberations.models import (
 )
 from deliberations.prefecture import annex_add
 from deliberations.services import vote_record
-from deliberations.signing import erratum_create
+from deliberations.storage import get_signed, store_signed
 from meetings.models import ProcesVerbal, Session
-from pma_governance.documents.storage import get_signed, store_signed
+from pma_governance.documents.services import erratum_create
 from pma_governance.lib.db import frozen_refusal
 from tests.conftest import Council
 

@@ -18,9 +18,11 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from pypdf import PdfReader
 
-from deliberations.documents import deliberation_context, vote_context, votes_with_names
 from deliberations.models import Deliberation, Vote
-from pma_governance.documents.catalog import document_filename, document_pdf
+from deliberations.statements import vote_context, votes_with_names
+from deliberations.storage import document_filename
+from pma_governance.documents.catalog import document_pdf
+from pma_governance.documents.contexts.acts import deliberation_context
 
 # Every test runs in the test database (which this mark makes pytest-django create), inside
 # the module's rolled-back demo transaction.

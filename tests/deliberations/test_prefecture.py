@@ -25,8 +25,8 @@ from deliberations.prefecture import (
     prefecture_record_sent,
     prefecture_zip,
 )
+from deliberations.storage import store_signed
 from meetings.models import Session
-from pma_governance.documents.storage import store_signed
 
 NUMBER = "2023/PMA00192"
 IDENTIFIER = "062-200060358-20230613-2023PMA00192-DE"

@@ -25,11 +25,12 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from meetings import documents
+from deliberations.storage import document_filename, stored_pdf
 from meetings.models import Session
 from members.models import Mandate
 from members.selectors import mandates_open_on
-from pma_governance.documents.catalog import document_filename, document_pdf, stored_pdf
+from pma_governance.documents.catalog import document_pdf
+from pma_governance.documents.contexts import session as documents
 from pma_governance.lib.pdf import (
     LocalStaticFetcher,
     ResourceRefused,
@@ -399,7 +400,7 @@ def test_render_pdf_command_gives_a_stored_document_as_stored(
         seen.append((kind, session, deliberation))
         return signed
 
-    monkeypatch.setattr("pma_governance.management.commands.render_pdf.stored_pdf", fake_stored)
+    monkeypatch.setattr("pma_governance.documents.management.commands.render_pdf.stored_pdf", fake_stored)
     out = tmp_path / "pv.pdf"
     run_render("--body", "PMA", "--date", "2023-06-13", "--doc", "pv", "--out", str(out))
     assert out.read_bytes() == signed

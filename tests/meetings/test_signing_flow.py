@@ -19,12 +19,13 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from pypdf import PdfReader
 
+from deliberations import storage
 from deliberations.models import Deliberation, SignedDocument, Vote
-from deliberations.signing import deliberation_sign
 from meetings.models import Attendance, ProcesVerbal, Proxy, Session
-from meetings.signing import pv_sign
 from members.models import Person
 from pma_governance.documents import catalog
+from pma_governance.documents.services import deliberation_sign
+from pma_governance.documents.signing import pv_sign
 from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.db import frozen_refusal
 from pma_governance.lib.pades import validate_pdf
@@ -141,7 +142,7 @@ def test_a_signed_pdf_is_served_as_stored_never_rendered_again(
     monkeypatch.setattr(catalog, "render_pdf", no_rendering)
     deliberation = Deliberation.objects.get(number=NUMBER)
 
-    stored = catalog.stored_pdf("deliberation", deliberation=deliberation)
+    stored = storage.stored_pdf("deliberation", deliberation=deliberation)
 
     assert stored == bytes(signed_aula.pdf)
     assert hashlib.sha256(stored).hexdigest() == signed_aula.sha256

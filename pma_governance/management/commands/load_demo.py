@@ -139,9 +139,9 @@ def sign_demo(body: Body) -> None:
 
     from deliberations.models import Deliberation
     from deliberations.prefecture import prefecture_record_ack, prefecture_record_sent
-    from deliberations.signing import signature_give
     from meetings.models import ProcesVerbal
     from meetings.services import pv_adopt
+    from pma_governance.documents.services import signature_give
 
     user_model = get_user_model()
     president = user_model.objects.get(username="admin")

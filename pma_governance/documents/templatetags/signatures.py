@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 
 from deliberations.models import Deliberation, SignatureConsent
+from deliberations.storage import get_signed
 from meetings.models import Session
-from pma_governance.documents.storage import get_signed
 
 register = template.Library()
 

@@ -1,210 +1,49 @@
-"""Facts of the session documents: PV, convocation, feuille d'émargement, liste.
-
-Read-only selectors, each in a fixed number of queries whatever the size of the session.
-Every presence and quorum figure comes from `meetings.facts`; every French phrase from
-`pma_governance.lib.wording`. Each returns a plain dict for its `templates/pdf/` page.
+"""Facts of the session documents: PV, liste des délibérations, convocation, feuille
+d'émargement. Each returns a plain dict for its `templates/pdf/` page, in a fixed number of
+queries whatever the size of the session.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from meetings.facts import SessionRoll, session_quorum, session_roll
+from deliberations.statements import session_acts, vote_context
+from meetings.facts import session_quorum, session_roll
 from meetings.models import AgendaItem, Proxy, Session
-from meetings.roll import is_present
 from members.models import Body, Mandate, Person
 from members.selectors import mandates_open_on
+from pma_governance.documents.contexts.acts import act_context
+from pma_governance.documents.contexts.common import (
+    CALENDAR_TITLES,
+    ITEM_KIND_LABELS,
+    attendance_context,
+    calendar_context,
+    civility,
+    doc_meta,
+    heading_context,
+    load_session,
+    person_of,
+    signatures_context,
+)
 from pma_governance.lib import wording as w
-from pma_governance.lib.richtext import plain_to_html, sanitize
-
-# An information item with one of these titles is the calendar of the next sessions: the
-# PV states the sessions themselves there, so that the dates are never typed twice.
-CALENDAR_TITLES = {"agenda", "calendrier", "calendrier des prochaines séances"}
-ITEM_KIND_LABELS = {
-    AgendaItem.Kind.DELIBERATION: "délibération",
-    AgendaItem.Kind.INFORMATION: "information",
-}
-
-
-def rich(text: str) -> str:
-    """Secretariat text as the allowed HTML (p/strong/em/ul/ol/li/h4/br), plain text included."""
-    text = (text or "").strip()
-    if not text:
-        return ""
-    return sanitize(text if text.startswith("<") else plain_to_html(text))
-
-
-def load_session(session: Session | int) -> Session:
-    """The session with its body, president and secretary (one query)."""
-    pk = session if isinstance(session, int) else session.pk
-    return Session.objects.select_related(
-        "body", "president__person", "secretary__person", "reconvenes"
-    ).get(pk=pk)
-
-
-def _person(mandate: Mandate | None) -> Person | None:
-    return mandate.person if mandate is not None else None
-
-
-def _president_title(session: Session) -> str:
-    office = (session.president.office if session.president else "").strip()
-    if not office or office.lower().startswith("président"):
-        return session.body.president_title
-    return office[:1].lower() + office[1:]
-
-
-def _civility(person: Person | None) -> str:
-    return person.civility if person is not None else Person.Civility.MR
-
-
-def doc_meta(session: Session, title: str, footer: str) -> dict[str, str]:
-    """Metadata and running header of a document (title, author = the body)."""
-    body = session.body
-    return {
-        "title": f"{title} — {body.assembly_name} {w.of_the(body.name)} — "
-        f"séance du {w.plain_date(session.date)}",
-        "author": body.name,
-        "subject": title,
-        "running_title": f"Séance du {w.plain_date(session.date)}",
-        "footer": footer,
-    }
-
-
-def heading_context(session: Session) -> dict[str, str]:
-    """« COMITÉ SYNDICAL DU PÔLE MÉTROPOLITAIN DE L'ARTOIS » / « SÉANCE DU MARDI 13 JUIN 2023 »."""
-    body = session.body
-    return {
-        "assembly": w.upper(f"{body.assembly_name} {w.of_the(body.name)}"),
-        "session": w.upper_session_heading(session.date),
-    }
-
-
-def attendance_context(
-    session: Session,
-    roll: SessionRoll,
-    *,
-    position: int | None,
-    threshold: int,
-    present_or_represented: int,
-    reconvened: bool = False,
-) -> dict[str, Any]:
-    """The attendance block shared by the PV and the acts, at the opening or at one item."""
-    count = roll.count(position)
-    titulaires = [e for e in roll.entries if e.role == "titulaire"]
-    suppleants = [e for e in roll.entries if e.role == "suppleant"]
-    missing = [
-        e
-        for e in titulaires
-        if e.member_id not in count.present and e.member_id not in count.represented
-    ]
-    present_titulaires = [e.name for e in titulaires if e.member_id in count.present]
-    groups = [
-        ("Membres titulaires présents", present_titulaires),
-        (
-            "Membres suppléants présents",
-            [e.name for e in suppleants if e.member_id in count.present],
-        ),
-        (
-            "Membres titulaires ayant donné procuration",
-            [
-                w.proxy_phrase(e.name, roll.names[count.represented[e.member_id]])
-                for e in titulaires
-                if e.member_id in count.represented
-            ],
-        ),
-        ("Membres titulaires excusés", [e.name for e in missing if e.status == "excused"]),
-        ("Membres titulaires absents", [e.name for e in missing if e.status != "excused"]),
-        # A suppléant with no absent titulaire to sit for attends without a vote (L5212-7).
-        (
-            "Membres suppléants présents sans voix délibérative",
-            [
-                e.name
-                for e in suppleants
-                if e.member_id not in count.present and is_present(e, position)
-            ],
-        ),
-    ]
-    return {
-        "opening": w.opening_sentence(
-            day=session.date,
-            start=session.start_time,
-            president=_person(session.president),
-            president_title=_president_title(session),
-            assembly=session.body.assembly_name,
-            body_name=session.body.name,
-            place=session.place,
-        ),
-        "of_assembly": w.of_the(session.body.assembly_name),
-        "in_office": roll.in_office,
-        "threshold": threshold,
-        "present_or_represented": present_or_represented,
-        "reconvened": reconvened,
-        "groups": [
-            {"label": label, "count": len(names), "names": names}
-            for index, (label, names) in enumerate(groups)
-            if names or index == 0
-        ],
-    }
-
-
-def signatures_context(session: Session, *, secretary: bool = True) -> list[dict[str, str]]:
-    """« Le Président, » and « Le secrétaire de séance, » with their names."""
-    president = _person(session.president)
-    blocks = [
-        {
-            "label": w.president_signature(_civility(president)),
-            "name": president.full_name if president else "",
-        }
-    ]
-    clerk = _person(session.secretary)
-    if secretary and clerk is not None:
-        blocks.append({"label": w.secretary_signature(clerk.civility), "name": clerk.full_name})
-    return blocks
-
-
-def _calendar(session: Session) -> dict[str, Any] | None:
-    """The body's sessions planned after this one, in its year (else the next one)."""
-    later = list(
-        Session.objects.filter(
-            body=session.body,
-            date__gt=session.date,
-            date__lte=session.date + dt.timedelta(days=366),
-        )
-        .order_by("date")
-        .only("date", "start_time", "end_time")
-    )
-    planned = [s for s in later if s.date.year == session.date.year] or later[:1]
-    if not planned:
-        return None
-    return {
-        "intro": w.calendar_intro(
-            _civility(_person(session.president)),
-            session.body.assembly_name,
-            [s.date.year for s in planned],
-        ),
-        "sessions": [w.calendar_line(s.date, s.start_time, s.end_time) for s in planned],
-    }
+from pma_governance.lib.richtext import rich
 
 
 def pv_context(session: Session | int) -> dict[str, Any]:
     """Everything the procès-verbal states (CGCT L2121-15), as in the seed PV."""
-    # deliberations.documents builds the acts on top of this module's attendance block.
-    from deliberations.documents import act_context, session_acts, vote_context
-
     session = load_session(session)
     body = session.body
     roll = session_roll(session)
     quorum = session_quorum(session, roll)
-    president = _person(session.president)
+    president = person_of(session.president)
     items = list(
         session.items.select_related("adopts_pv__session", "rapporteur__person").order_by(
             "position"
         )
     )
     deliberations, votes = session_acts(session)
-    calendar = _calendar(session)
+    calendar = calendar_context(session)
     pv = getattr(session, "pv", None)
     reconvened = session.reconvenes_id is not None and not quorum.met
 
@@ -254,7 +93,7 @@ def pv_context(session: Session | int) -> dict[str, Any]:
 
     closing = rich(pv.closing_text if pv is not None else "")
     if not closing and session.end_time:
-        closing = rich(w.closing_sentence(_civility(president), session.end_time))
+        closing = rich(w.closing_sentence(civility(president), session.end_time))
     return {
         "doc": doc_meta(session, "Procès-verbal", "Procès-verbal"),
         "heading": heading_context(session),
@@ -267,7 +106,7 @@ def pv_context(session: Session | int) -> dict[str, Any]:
         ),
         "roll_call": w.roll_call_sentence(
             assembly=body.assembly_name,
-            secretary=_person(session.secretary),
+            secretary=person_of(session.secretary),
             present_or_represented=quorum.present + quorum.represented,
             threshold=quorum.threshold,
             met=quorum.met,
@@ -288,8 +127,6 @@ def liste_context(session: Session | int, *, only: Collection[int] | None = None
     `only` (deliberation ids) restricts the rows: the public copy lists the published acts
     and nothing else (DESIGN §1).
     """
-    from deliberations.documents import session_acts, vote_context
-
     session = load_session(session)
     body = session.body
     deliberations, votes = session_acts(session)
@@ -379,7 +216,7 @@ def convocation_context(session: Session | int) -> dict[str, Any]:
         "closing": "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations "
         "distinguées.",
         "signature": {
-            "label": w.president_signature(_civility(president)),
+            "label": w.president_signature(civility(president)),
             "name": president.full_name if president else "",
         },
     }

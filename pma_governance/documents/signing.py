@@ -9,20 +9,20 @@ signed PDF is stored with its SHA-256, to be served as is and never rendered aga
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from deliberations.models import SignedDocument
+from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Mandate
+from pma_governance.documents.catalog import document_pdf
 from pma_governance.lib import wording
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.pades import Signatory, SigningError, sign_pdf
-
-if TYPE_CHECKING:
-    from deliberations.models import SignedDocument
 
 PRESIDENT_FIELD = "president"
 SECRETARY_FIELD = "secretaire"
@@ -139,8 +139,6 @@ def pv_problems(session: Session) -> list[str]:
 @transaction.atomic
 def pv_sign(*, pv: ProcesVerbal, president_user: Any, secretary_user: Any) -> SignedDocument:
     """Sign a complete PV: president then secretary; facts frozen; the PDF stored as signed."""
-    from pma_governance.documents.catalog import document_pdf
-    from pma_governance.documents.storage import store_signed
 
     # Lock the session, then its PV: two clicks on « Signer » store one document, and no
     # roll-call change slips in between the snapshot of the facts and their freeze.

@@ -14,9 +14,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from deliberations.models import Deliberation
+from deliberations.storage import stored_pdf
 from meetings.models import Session
 from members.models import Body
-from pma_governance.documents.catalog import KINDS, document_kind, document_pdf, stored_pdf
+from pma_governance.documents.catalog import KINDS, document_kind, document_pdf
 
 
 class Command(BaseCommand):

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from deliberations.models import Deliberation, SignedDocument
+from meetings.models import Session
 from pma_governance.lib.pades import sha256_hex
 
-if TYPE_CHECKING:
-    from deliberations.models import Deliberation, SignedDocument
-    from meetings.models import Session
+# The file name of each kind of official document (« PMA-2023-06-13-proces-verbal.pdf »).
+FILE_STEMS = {
+    "pv": "proces-verbal",
+    "liste": "liste-des-deliberations",
+    "convocation": "convocation",
+    "emargement": "feuille-d-emargement",
+    "deliberation": "deliberation",
+}
 
 
 ALREADY_SIGNED = "Ce document est déjà signé : sa version signée est conservée telle quelle."
@@ -49,8 +56,6 @@ def store_signed(
     deliberation: Deliberation | None = None,
 ) -> SignedDocument:
     """Store a signed PDF once; a second one for the same document is refused."""
-    from deliberations.models import SignedDocument
-
     if get_signed(kind, session=session, deliberation=deliberation) is not None:
         raise ValidationError(ALREADY_SIGNED)
     document = SignedDocument(
@@ -75,8 +80,6 @@ def get_signed(
     kind: str, session: Session | None = None, deliberation: Deliberation | None = None
 ) -> SignedDocument | None:
     """The signed document of that kind for that session or deliberation, if any."""
-    from deliberations.models import SignedDocument
-
     subject = _subject(kind, session, deliberation)
     if subject["session"] is None and subject["deliberation"] is None:
         return None
@@ -92,3 +95,29 @@ def signed_bytes(document: SignedDocument) -> bytes:
             f"({document.sha256}) : il ne doit pas être diffusé."
         )
     return pdf
+
+
+def document_filename(
+    kind: str, *, session: Session | None = None, deliberation: Deliberation | None = None
+) -> str:
+    """« PMA-2023-06-13-proces-verbal.pdf », « PMA-deliberation-2023-PMA00192.pdf »."""
+    if kind not in FILE_STEMS:
+        raise ValueError(f"Document inconnu « {kind} » (attendu : {', '.join(FILE_STEMS)}).")
+    if kind == "deliberation" and deliberation is not None:
+        number = (deliberation.number or f"projet-{deliberation.pk}").replace("/", "-")
+        return f"{deliberation.body.short_name}-{FILE_STEMS[kind]}-{number}.pdf"
+    if session is None:
+        raise ValueError("Ce document porte sur une séance : indiquez la séance.")
+    return f"{session.body.short_name}-{session.date:%Y-%m-%d}-{FILE_STEMS[kind]}.pdf"
+
+
+def stored_pdf(
+    kind: str, session: Session | None = None, deliberation: Deliberation | None = None
+) -> bytes | None:
+    """The stored bytes of a signed document, or None when it must be rendered.
+
+    Once a PV or a deliberation is signed, its PDF comes out exactly as stored (checked
+    against its SHA-256), never re-rendered.
+    """
+    signed = get_signed(kind, session=session, deliberation=deliberation)
+    return signed_bytes(signed) if signed is not None else None

@@ -12,11 +12,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from deliberations.models import SIGNED_STATUSES, Deliberation, Erratum, SignedDocument
+from deliberations.models import (
+    SIGNED_STATUSES,
+    Deliberation,
+    Erratum,
+    SignatureConsent,
+    SignedDocument,
+)
+from deliberations.storage import store_signed
 from meetings.models import ProcesVerbal, Session
-from meetings.signing import (
+from meetings.services import PvConflict, pv_update
+from pma_governance.documents.catalog import document_pdf
+from pma_governance.documents.contexts.session import pv_context
+from pma_governance.documents.signing import (
     PRESIDENT_FIELD,
     SECRETARY_FIELD,
     ensure_may_sign,
@@ -54,8 +65,6 @@ def deliberation_sign(
     *, deliberation: Deliberation, president_user: Any, secretary_user: Any
 ) -> SignedDocument:
     """Sign a voted deliberation: president then secretary; facts frozen; PDF stored."""
-    from pma_governance.documents.catalog import document_pdf
-    from pma_governance.documents.storage import store_signed
 
     item_session = (
         Deliberation.objects.filter(pk=deliberation.pk)
@@ -238,7 +247,6 @@ def signature_give(
 
     Returns the signed document once the second signatory has signed, None before.
     """
-    from deliberations.models import SignatureConsent
 
     if role not in ROLE_LABELS:
         raise ValidationError("Qualité de signataire inconnue.")
@@ -291,3 +299,27 @@ def signature_withdraw(*, consent: Any, user: Any) -> None:
     ).exists():
         raise ValidationError("Le document est signé : la signature ne peut plus être retirée.")
     consent.delete()
+
+
+# --- Previewing a PV draft ---------------------------------------------------------------
+
+
+def pv_preview_html(*, session: Session, texts: dict[str, str] | None = None) -> str:
+    """The PV as the document lays it out, with the secretariat's unsaved `texts` if given.
+
+    The texts are written inside a transaction that is always rolled back: the preview
+    shows them, nothing is saved. Texts the PV refuses (a conflict, an invalid text) fall
+    back to the saved PV.
+    """
+    if texts is not None:
+        try:
+            with transaction.atomic():
+                pv = ProcesVerbal.objects.select_for_update().get(session=session)
+                pv_update(pv=pv, texts=texts, expected_version=pv.version)
+                html = render_to_string("pdf/pv.html", pv_context(session) | {"preview": True})
+                # Only a preview: nothing typed here is saved.
+                transaction.set_rollback(True)
+            return html
+        except (PvConflict, ValidationError):
+            pass
+    return render_to_string("pdf/pv.html", pv_context(session) | {"preview": True})

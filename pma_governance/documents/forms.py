@@ -1,0 +1,16 @@
+"""The forms of the official documents: an erratum to a signed act."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class ErratumForm(forms.Form):
+    date = forms.DateField(
+        label="Date de l'erratum", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label="Texte de l'erratum",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Ce qui est corrigé, et comment. L'acte signé reste tel qu'il a été signé.",
+    )
