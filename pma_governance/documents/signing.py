@@ -1,6 +1,7 @@
-"""Signing the procès-verbal: one PAdES PDF signed by the president, then the secretary.
+"""Signing a procès-verbal or a deliberation: one PAdES PDF signed by the president, then
+the secretary.
 
-At signature the facts the PV states (attendance, proxies, agenda, votes, texts) are
+At signature the facts the act states (attendance, proxies, agenda, votes, texts) are
 snapshotted into `frozen_facts` (as OpenSlides' BasePoll.stop snapshots its voters), the
 session's facts are frozen — the database then refuses any change to them — and the
 signed PDF is stored with its SHA-256, to be served as is and never rendered again.
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from deliberations.models import SignedDocument
+from deliberations.models import SIGNED_STATUSES, Deliberation, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Mandate
@@ -194,3 +195,102 @@ def pv_sign(*, pv: ProcesVerbal, president_user: Any, secretary_user: Any) -> Si
             signatory_record(secretary, session.secretary, secretary_user, SECRETARY_FIELD, now),
         ],
     )
+
+
+def deliberation_facts(deliberation: Deliberation, session: Session) -> dict[str, Any]:
+    """What the act states: its texts and number, its item with the vote, and the roll."""
+    assert deliberation.item is not None
+    facts = session_facts(session, item=deliberation.item)
+    facts["deliberation"] = {
+        "number": deliberation.number,
+        "title": deliberation.title,
+        "nature": deliberation.nature,
+        "matiere": deliberation.matiere,
+        "visas": list(deliberation.visas),
+        "considerants": deliberation.considerants,
+        "dispositif": deliberation.dispositif,
+        "budget_year": deliberation.budget_year,
+    }
+    return facts
+
+
+@transaction.atomic
+def deliberation_sign(
+    *, deliberation: Deliberation, president_user: Any, secretary_user: Any
+) -> SignedDocument:
+    """Sign a voted deliberation: president then secretary; facts frozen; PDF stored."""
+
+    item_session = (
+        Deliberation.objects.filter(pk=deliberation.pk)
+        .values_list("item__session_id", flat=True)
+        .first()
+    )
+    if item_session is None:
+        raise ValidationError(
+            "Cette délibération n'est rattachée à aucun point d'une séance : elle ne peut être "
+            "signée."
+        )
+    # Lock the session, then the act (the order vote_record takes): one signature stored,
+    # and no roll-call change between the snapshot of the facts and their freeze.
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("body", "president__person", "secretary__person")
+        .get(pk=item_session)
+    )
+    deliberation = (
+        Deliberation.objects.select_for_update(of=("self",))
+        .select_related("item", "body")
+        .get(pk=deliberation.pk)
+    )
+    label = f"La délibération n° {deliberation.number}" if deliberation.number else "Ce projet"
+    if deliberation.status in SIGNED_STATUSES:
+        raise ValidationError(f"{label} est déjà signée.")
+    if deliberation.status != Deliberation.Status.VOTED or not hasattr(deliberation.item, "vote"):
+        raise ValidationError(f"{label} n'a pas été votée : elle ne peut être signée.")
+    if session.president is None or session.secretary is None:
+        raise ValidationError(
+            f"La séance du {session.date:%d/%m/%Y} n'a pas de président ou de secrétaire de "
+            "séance : la délibération ne peut être signée."
+        )
+    ensure_may_sign(
+        president_user,
+        session.president,
+        perm="deliberations.sign_deliberation",
+        as_what="président",
+    )
+    ensure_may_sign(
+        secretary_user,
+        session.secretary,
+        perm="deliberations.sign_deliberation",
+        as_what="secrétaire de séance",
+    )
+    now = timezone.now()
+    facts = deliberation_facts(deliberation, session)
+    with refused_when_frozen():
+        deliberation.status = Deliberation.Status.SIGNED
+        deliberation.signed_at = now
+        deliberation.frozen_facts = facts
+        deliberation.save(update_fields=["status", "signed_at", "frozen_facts"])
+        session_freeze(session, now)
+    president = president_signatory(session.president)
+    secretary = secretary_signatory(session.secretary)
+    pdf = sign_twice(
+        document_pdf("deliberation", deliberation=deliberation),
+        president=president,
+        secretary=secretary,
+        reason=f"Délibération n° {deliberation.number}",
+        location=session.body.seat_city,
+    )
+    return store_signed(
+        kind="deliberation",
+        deliberation=deliberation,
+        pdf=pdf,
+        signed_at=now,
+        signatories=[
+            signatory_record(president, session.president, president_user, PRESIDENT_FIELD, now),
+            signatory_record(secretary, session.secretary, secretary_user, SECRETARY_FIELD, now),
+        ],
+    )
+
+
+# --- Errata: the way to correct a signed act -----------------------------------------------

@@ -26,7 +26,7 @@ from django.utils import timezone
 from deliberations.models import Deliberation, DeliberationAnnex, SignedDocument
 from deliberations.prefecture import ACTES_NAMESPACE
 from meetings.models import ProcesVerbal, Session
-from pma_governance.documents.services import deliberation_sign
+from pma_governance.documents.signing import deliberation_sign
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT
 from tests.deliberations.publication_helpers import (
     IDENTIFIER,

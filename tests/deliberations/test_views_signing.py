@@ -146,7 +146,7 @@ def test_a_signed_act_is_corrected_by_an_erratum_not_edited(
     seed_session: Session, aula: Deliberation
 ) -> None:
     from deliberations.models import Erratum
-    from pma_governance.documents.services import deliberation_sign
+    from pma_governance.documents.signing import deliberation_sign
 
     president, _ = _account(seed_session, ADMINISTRATOR, "bavay")
     secretary, _ = _account(seed_session, ELECTED, "lemaire")

@@ -400,7 +400,9 @@ def test_render_pdf_command_gives_a_stored_document_as_stored(
         seen.append((kind, session, deliberation))
         return signed
 
-    monkeypatch.setattr("pma_governance.documents.management.commands.render_pdf.stored_pdf", fake_stored)
+    monkeypatch.setattr(
+        "pma_governance.documents.management.commands.render_pdf.stored_pdf", fake_stored
+    )
     out = tmp_path / "pv.pdf"
     run_render("--body", "PMA", "--date", "2023-06-13", "--doc", "pv", "--out", str(out))
     assert out.read_bytes() == signed

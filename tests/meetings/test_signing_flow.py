@@ -24,8 +24,7 @@ from deliberations.models import Deliberation, SignedDocument, Vote
 from meetings.models import Attendance, ProcesVerbal, Proxy, Session
 from members.models import Person
 from pma_governance.documents import catalog
-from pma_governance.documents.services import deliberation_sign
-from pma_governance.documents.signing import pv_sign
+from pma_governance.documents.signing import deliberation_sign, pv_sign
 from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.db import frozen_refusal
 from pma_governance.lib.pades import validate_pdf
