@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.html import escape
 
 from deliberations.actes import MATIERES, NATURE_CHOICES
@@ -12,8 +13,10 @@ from deliberations.models import Deliberation, VisaTemplate
 from deliberations.selectors import free_deliberation_items, visa_library
 from deliberations.services import visa_text
 from meetings.convocation import french_date
-from meetings.models import AgendaItem, Session
-from members.models import Body
+from meetings.forms import NOT_IN_OFFICE, MandateChoiceField, ProcesVerbalChoiceField
+from meetings.models import AgendaItem, ProcesVerbal, Session
+from members.models import Body, Mandate
+from members.selectors import members_in_office
 from pma_governance.lib.richtext import plain_to_html, sanitize
 
 Choices = list[tuple[str, Any]]
@@ -213,3 +216,160 @@ class VisaTemplateForm(forms.Form):
         if not text:
             raise forms.ValidationError("Le texte du visa est vide.")
         return text
+
+
+NEW_DRAFT = "new"
+
+
+class AgendaItemForm(forms.Form):
+    """Add or edit an item of the ordre du jour, with its projet de délibération."""
+
+    kind = forms.ChoiceField(
+        label="Nature du point",
+        choices=AgendaItem.Kind.choices,
+        initial=AgendaItem.Kind.DELIBERATION,
+    )
+    title = forms.CharField(
+        label="Intitulé",
+        max_length=400,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=(
+            "Facultatif pour l'adoption du procès-verbal, les questions diverses ou un point "
+            "rattaché à un projet existant : l'intitulé est alors repris automatiquement."
+        ),
+    )
+    rapporteur = MandateChoiceField(
+        label="Rapporteur",
+        queryset=Mandate.objects.none(),
+        required=False,
+        empty_label="— Aucun —",
+        error_messages={"invalid_choice": NOT_IN_OFFICE},
+    )
+    deliberation = forms.ChoiceField(
+        label="Projet de délibération",
+        required=False,
+        help_text="Pour un point « Délibération » : rédiger un nouveau projet ou rattacher un projet existant.",
+    )
+    adopts_pv = ProcesVerbalChoiceField(
+        label="Procès-verbal soumis à adoption",
+        queryset=ProcesVerbal.objects.none(),
+        required=False,
+        empty_label="— Aucun —",
+        help_text="Pour un point « Adoption du procès-verbal ».",
+    )
+
+    def __init__(
+        self, *args: Any, session: Session, item: AgendaItem | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.item = item
+        self.fields["rapporteur"].queryset = members_in_office(  # type: ignore[attr-defined]
+            session.body, session.date
+        )
+        drafts = Deliberation.objects.filter(
+            body_id=session.body_id, status=Deliberation.Status.DRAFT
+        )
+        drafts = (
+            drafts.filter(Q(item__isnull=True) | Q(item=item))
+            if item is not None
+            else drafts.filter(item__isnull=True)
+        )
+        self._drafts = {str(d.pk): d for d in drafts.order_by("title")}
+        choices: list[tuple[str, str]] = [("", "— Aucun —")]
+        if item is None or item.pk is None or not hasattr(item, "deliberation"):
+            choices.append((NEW_DRAFT, "Rédiger un nouveau projet après l'ajout du point"))
+        choices += [(pk, f"Projet existant : {d.title}") for pk, d in self._drafts.items()]
+        self.fields["deliberation"].choices = choices  # type: ignore[attr-defined]
+        earlier_pvs = (
+            ProcesVerbal.objects.filter(
+                session__body_id=session.body_id, session__date__lt=session.date
+            )
+            .select_related("session")
+            .order_by("-session__date")
+        )
+        self.fields["adopts_pv"].queryset = earlier_pvs  # type: ignore[attr-defined]
+        if not self.is_bound and item is None:
+            previous = earlier_pvs.first()
+            if previous is not None:
+                self.initial.setdefault("adopts_pv", previous.pk)
+        if not self.is_bound and item is not None:
+            self.initial.update(
+                kind=item.kind,
+                title=item.title,
+                rapporteur=item.rapporteur_id,
+                adopts_pv=item.adopts_pv_id,
+                deliberation=str(item.deliberation.pk) if hasattr(item, "deliberation") else "",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        locked = self.session.agenda_locked_reason
+        if locked:
+            raise forms.ValidationError(locked)
+        kind = data.get("kind")
+        choice = data.get("deliberation") or ""
+        draft = self._drafts.get(choice)
+        data["new_draft"] = choice == NEW_DRAFT
+        data["draft"] = draft
+        if kind != AgendaItem.Kind.DELIBERATION and choice:
+            self.add_error(
+                "deliberation",
+                "Seul un point « Délibération » peut porter un projet de délibération.",
+            )
+        if kind != AgendaItem.Kind.PV_ADOPTION:
+            data["adopts_pv"] = None
+        title = (data.get("title") or "").strip()
+        if not title:
+            pv = data.get("adopts_pv")
+            if kind == AgendaItem.Kind.PV_ADOPTION:
+                title = (
+                    "Adoption du procès-verbal de la séance du "
+                    f"{french_date(pv.session.date, weekday=False)}"
+                    if pv
+                    else "Adoption du procès-verbal de la séance précédente"
+                )
+            elif kind == AgendaItem.Kind.QUESTIONS:
+                title = "Questions diverses"
+            elif draft is not None:
+                title = draft.title
+            else:
+                self.add_error("title", "Indiquez l'intitulé du point.")
+        data["title"] = title
+        return data
+
+
+class ItemMoveForm(forms.Form):
+    """Move an item one step up or down, or to a given rank."""
+
+    direction = forms.ChoiceField(choices=[("up", "Monter"), ("down", "Descendre")], required=False)
+    position = forms.IntegerField(min_value=1, required=False)
+
+    def __init__(self, *args: Any, item: AgendaItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        position = data.get("position")
+        direction = data.get("direction")
+        if position is None:
+            if direction == "up":
+                position = self.item.position - 1
+            elif direction == "down":
+                position = self.item.position + 1
+            else:
+                raise forms.ValidationError("Indiquez où déplacer le point.")
+        locked = self.item.session.agenda_locked_reason
+        if locked:
+            raise forms.ValidationError(locked)
+        # Arrivals, departures and proxies are recorded against ranks: once a vote is
+        # recorded, reordering would rewrite what the roll said for each item.
+        if self.item.session.items.filter(vote__isnull=False).exists():
+            raise forms.ValidationError(
+                "Des votes sont enregistrés pour cette séance : l'ordre du jour ne peut plus "
+                "être réordonné."
+            )
+        data["position"] = max(1, position)
+        return data

@@ -6,15 +6,18 @@ from collections.abc import Collection, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from deliberations.majority import Ballot, Choice, Tally, VoteError, decide, tally_from_roll_call
 from deliberations.models import Deliberation, NamedVote, VisaTemplate, Vote
 from deliberations.numbering import format_number, next_sequence, parse_number
 from meetings.facts import item_figures, member_key, session_roll
-from meetings.models import AgendaItem, Session
+from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.quorum import quorum_message
+from meetings.services import agenda_item_add, agenda_item_update, pv_adopt
 from members.models import Body, Mandate
 from pma_governance.lib.db import refused_when_frozen
+from pma_governance.lib.richtext import sanitize
 
 
 @transaction.atomic
@@ -30,8 +33,6 @@ def deliberation_create(
     item: AgendaItem | None = None,
     budget_year: int | None = None,
 ) -> Deliberation:
-    from pma_governance.lib.richtext import sanitize
-
     if item is not None and item.session.body_id != body.pk:
         raise ValidationError("Ce point de l'ordre du jour appartient à une autre assemblée.")
     deliberation = Deliberation(
@@ -187,8 +188,6 @@ def vote_record(
             NamedVote(vote=vote, mandate=mandate, choice=choice) for mandate, choice in named
         )
     if item.adopts_pv_id is not None and outcome.result == "adopted":
-        from meetings.services import pv_adopt
-
         pv_adopt(pv=item.adopts_pv, item=item)  # type: ignore[arg-type]
     deliberation = getattr(item, "deliberation", None)
     if deliberation is not None:
@@ -263,8 +262,6 @@ def deliberation_update(
     budget_year: int | None = None,
 ) -> Deliberation:
     """Change a projet de délibération; refused once it has been voted."""
-    from pma_governance.lib.richtext import sanitize
-
     # Lock the row: a vote closing now must not be followed by a draft edit.
     deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
     _ensure_draft(deliberation)
@@ -321,6 +318,52 @@ def deliberation_link(
     return deliberation
 
 
+@transaction.atomic
+def agenda_item_create(
+    *,
+    session: Session,
+    kind: str,
+    title: str,
+    rapporteur: Mandate | None = None,
+    adopts_pv: ProcesVerbal | None = None,
+    draft: Deliberation | None = None,
+) -> AgendaItem:
+    """Add a point to the ordre du jour, with `draft` as its projet; all or nothing: the
+    point is not kept if its projet cannot be attached."""
+    item = agenda_item_add(
+        session=session, kind=kind, title=title, rapporteur=rapporteur, adopts_pv=adopts_pv
+    )
+    if draft is not None:
+        deliberation_link(item=item, deliberation=draft)
+    return item
+
+
+@transaction.atomic
+def agenda_item_change(
+    *,
+    item: AgendaItem,
+    kind: str,
+    title: str,
+    rapporteur: Mandate | None = None,
+    adopts_pv: ProcesVerbal | None = None,
+    draft: Deliberation | None = None,
+) -> AgendaItem:
+    """Change a point and its projet (`draft`, None for none); all or nothing.
+
+    The old projet is detached first (the nature may then change), the new one attached
+    last (the point must be a « Délibération » by then).
+    """
+    current = Deliberation.objects.filter(item=item).first()
+    if current is not None and draft != current:
+        deliberation_link(item=item, deliberation=None)
+    item = agenda_item_update(
+        item=item, kind=kind, title=title, rapporteur=rapporteur, adopts_pv=adopts_pv
+    )
+    if draft is not None and draft != current:
+        deliberation_link(item=item, deliberation=draft)
+    return item
+
+
 def visa_text(text: str) -> str:
     """A visa as stored: without the leading « VU » nor the final semicolon."""
     text = " ".join(text.split())
@@ -333,8 +376,6 @@ def visa_text(text: str) -> str:
 @transaction.atomic
 def visa_template_create(*, body: Body, text: str, position: int | None = None) -> VisaTemplate:
     """Add a visa to the body's library (at the end unless a position is given)."""
-    from django.db.models import Max
-
     text = visa_text(text)
     if VisaTemplate.objects.filter(body=body, text=text).exists():
         raise ValidationError("Ce visa figure déjà dans la bibliothèque de l'assemblée.")

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deliberations import views
+from deliberations.views import acts as views
+from deliberations.views import agenda
 
-app_name = "deliberations"
-
+# Under /deliberations/, in the `deliberations` namespace.
 urlpatterns = [
     path("", views.deliberation_list, name="list"),
     path("nouveau/", views.deliberation_create, name="create"),
@@ -15,6 +15,15 @@ urlpatterns = [
     path("visas/", views.visa_list, name="visas"),
     path("visas/<int:pk>/modifier/", views.visa_edit, name="visa_edit"),
     path("visas/<int:pk>/supprimer/", views.visa_remove, name="visa_delete"),
+]
+
+# Under /seances/, in the `meetings` namespace: the session's page and its ordre du jour.
+session_patterns = [
+    path("<int:pk>/", agenda.session_detail, name="session_detail"),
+    path("<int:pk>/ordre-du-jour/ajouter/", agenda.item_add, name="item_add"),
+    path("<int:pk>/ordre-du-jour/<int:item_pk>/modifier/", agenda.item_edit, name="item_edit"),
+    path("<int:pk>/ordre-du-jour/<int:item_pk>/deplacer/", agenda.item_move, name="item_move"),
+    path("<int:pk>/ordre-du-jour/<int:item_pk>/retirer/", agenda.item_remove, name="item_remove"),
 ]
 
 # Contrôle de légalité and publication (views_prefecture.py).

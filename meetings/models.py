@@ -142,6 +142,19 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.body.short_name} — séance du {self.date:%d/%m/%Y}"
 
+    @property
+    def agenda_locked_reason(self) -> str:
+        """Why the ordre du jour can no longer change, in French, or ""."""
+        if self.facts_frozen_at is not None:
+            # DESIGN §4.6: the facts stated by a signed act never change.
+            return (
+                "Un acte de cette séance est signé : son ordre du jour est figé "
+                "(une correction passe par un erratum)."
+            )
+        if self.status == Session.Status.CLOSED:
+            return "La séance est close : son ordre du jour ne peut plus être modifié."
+        return ""
+
 
 @history_tracked("AgendaItemEvent")
 class AgendaItem(models.Model):

@@ -4,18 +4,11 @@ from django.urls import path
 
 from meetings import views, views_live
 
-app_name = "meetings"
-
 urlpatterns = [
     # Preparing a session (views.py).
     path("", views.session_list, name="session_list"),
     path("nouvelle/", views.session_create, name="session_create"),
-    path("<int:pk>/", views.session_detail, name="session_detail"),
     path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
-    path("<int:pk>/ordre-du-jour/ajouter/", views.item_add, name="item_add"),
-    path("<int:pk>/ordre-du-jour/<int:item_pk>/modifier/", views.item_edit, name="item_edit"),
-    path("<int:pk>/ordre-du-jour/<int:item_pk>/deplacer/", views.item_move, name="item_move"),
-    path("<int:pk>/ordre-du-jour/<int:item_pk>/retirer/", views.item_remove, name="item_remove"),
     path("<int:pk>/convocation/", views.convocation, name="convocation"),
     # Holding the session: roll call, quorum, votes (views_live.py).
     path("<int:pk>/seance/", views_live.live, name="live"),

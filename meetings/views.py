@@ -7,37 +7,30 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from deliberations.services import deliberation_link
 from meetings import services
 from meetings.access import get_session_for_user
 from meetings.convocation import (
     convocation_deadline,
     convocation_preview,
     convocation_send,
-    delay_warning,
     french_date,
     french_when,
 )
 from meetings.forms import (
-    AgendaItemForm,
-    ItemMoveForm,
     PvForm,
     SessionForm,
-    agenda_locked_reason,
 )
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.selectors import sessions_for_user, sessions_matching
 from meetings.services import PvConflict, pv_texts, pv_update
 from members.access import can_edit, get_body_for_user, require_perm
-from members.selectors import bodies_for_user, members_in_office
+from members.selectors import bodies_for_user
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -46,28 +39,6 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _messages_of(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
-
-
-def _get_item(session: Session, item_pk: int) -> AgendaItem:
-    """An item of this session (404 otherwise), with what the rules look at."""
-    return get_object_or_404(
-        AgendaItem.objects.select_related("session__body", "deliberation", "vote"),
-        pk=item_pk,
-        session=session,
-    )
-
-
-def _agenda(session: Session) -> list[AgendaItem]:
-    """The ordre du jour with everything the hub shows, in one query."""
-    return list(
-        session.items.select_related(
-            "rapporteur__person", "deliberation", "vote", "adopts_pv__session"
-        ).order_by("position")
-    )
-
-
-def _hub_url(session: Session, anchor: str = "ordre-du-jour") -> str:
-    return reverse("meetings:session_detail", args=[session.pk]) + f"#{anchor}"
 
 
 # --- Sessions ---------------------------------------------------------------------------
@@ -126,7 +97,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 f"Séance du {french_date(session.date)} créée : composez maintenant son "
                 "ordre du jour.",
             )
-            return redirect(_hub_url(session))
+            return redirect("meetings:session_detail", pk=session.pk)
     return render(
         request,
         "meetings/session_form.html",
@@ -142,7 +113,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, edit=True)
-    if agenda_locked_reason(session) and request.method != "POST":
+    if session.agenda_locked_reason and request.method != "POST":
         messages.error(
             request,
             "La séance est close ou un de ses actes est signé : elle ne peut plus être modifiée.",
@@ -190,163 +161,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "meetings/session_form.html",
         {"nav": "sessions", "form": form, "body": session.body, "session": session},
-    )
-
-
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk)
-    body = session.body
-    locked = agenda_locked_reason(session)
-    editable = can_edit(request.user) and not locked
-    delay = body.convocation_delay_days
-    context: dict[str, Any] = {
-        "nav": "sessions",
-        "session": session,
-        "body": body,
-        "when": french_when(session.date, session.start_time),
-        "items": _agenda(session),
-        "editable": editable,
-        "locked": locked,
-        "in_office": members_in_office(body, session.date).count(),
-        "deadline": convocation_deadline(session.date, delay),
-        "sent_warning": (
-            delay_warning(session.convened_on, session.date, delay) if session.convened_on else ""
-        ),
-        "add_form": AgendaItemForm(session=session) if editable else None,
-    }
-    return render(request, "meetings/session_detail.html", context)
-
-
-# --- Ordre du jour ----------------------------------------------------------------------
-
-
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk, edit=True)
-    form = AgendaItemForm(request.POST or None, session=session)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            # One transaction: the item is not kept if its projet cannot be attached.
-            with transaction.atomic():
-                item = services.agenda_item_add(
-                    session=session,
-                    kind=data["kind"],
-                    title=data["title"],
-                    rapporteur=data["rapporteur"],
-                    adopts_pv=data["adopts_pv"],
-                )
-                if data["draft"] is not None:
-                    deliberation_link(item=item, deliberation=data["draft"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Point n° {item.position} « {item.title} » ajouté.")
-            if data["new_draft"]:
-                return redirect(reverse("deliberations:create") + f"?point={item.pk}")
-            return redirect(_hub_url(session, f"point-{item.pk}"))
-    return render(
-        request,
-        "meetings/item_form.html",
-        {"nav": "sessions", "session": session, "form": form, "item": None},
-    )
-
-
-def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk, edit=True)
-    item = _get_item(session, item_pk)
-    if request.method != "POST" and hasattr(item, "vote"):
-        messages.error(
-            request, f"Le point « {item.title} » a déjà été voté : il ne peut plus être modifié."
-        )
-        return redirect(_hub_url(session, f"point-{item.pk}"))
-    form = AgendaItemForm(request.POST or None, session=session, item=item)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        current = item.deliberation if hasattr(item, "deliberation") else None
-        target = data["draft"]
-        try:
-            # Detach first (the nature may then change), attach last (it must be a
-            # « Délibération » item by then); all or nothing.
-            with transaction.atomic():
-                if current is not None and target != current:
-                    deliberation_link(item=item, deliberation=None)
-                item = services.agenda_item_update(
-                    item=item,
-                    kind=data["kind"],
-                    title=data["title"],
-                    rapporteur=data["rapporteur"],
-                    adopts_pv=data["adopts_pv"],
-                )
-                if target is not None and target != current:
-                    deliberation_link(item=item, deliberation=target)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Point n° {item.position} « {item.title} » enregistré.")
-            if data["new_draft"]:
-                return redirect(reverse("deliberations:create") + f"?point={item.pk}")
-            return redirect(_hub_url(session, f"point-{item.pk}"))
-    return render(
-        request,
-        "meetings/item_form.html",
-        {"nav": "sessions", "session": session, "form": form, "item": item},
-    )
-
-
-@require_POST
-def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk, edit=True)
-    item = _get_item(session, item_pk)
-    form = ItemMoveForm(request.POST, item=item)
-    error, status = "", ""
-    if form.is_valid():
-        try:
-            moved = services.agenda_item_move(item=item, position=form.cleaned_data["position"])
-        except ValidationError as exc:
-            error = " ".join(_messages_of(exc))
-        else:
-            status = f"Point « {moved.title} » placé au rang {moved.position}."
-    else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    if _is_htmx(request):
-        return render(
-            request,
-            "meetings/session_agenda.html",
-            {
-                "session": session,
-                "items": _agenda(session),
-                "editable": True,
-                "agenda_error": error,
-                "agenda_status": status,
-                "focus_id": f"{request.POST.get('direction') or 'up'}-{item.pk}",
-            },
-        )
-    if error:
-        messages.error(request, error)
-    return redirect(_hub_url(session, f"point-{item.pk}"))
-
-
-def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk, edit=True)
-    item = _get_item(session, item_pk)
-    locked = agenda_locked_reason(session)
-    if locked:
-        messages.error(request, locked)
-        return redirect(_hub_url(session, f"point-{item.pk}"))
-    if request.method == "POST":
-        title = item.title
-        try:
-            services.agenda_item_remove(item=item)
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                messages.error(request, message)
-            return redirect(_hub_url(session, f"point-{item.pk}"))
-        messages.success(request, f"Point « {title} » retiré de l'ordre du jour.")
-        return redirect(_hub_url(session))
-    return render(
-        request,
-        "meetings/item_confirm_remove.html",
-        {"nav": "sessions", "session": session, "item": item},
     )
 
 

@@ -24,7 +24,14 @@ urlpatterns = [
     # A namespace gathers the pages of one object, whichever package serves them.
     path(
         "seances/",
-        include((meetings_urls.urlpatterns + documents_urls.session_patterns, "meetings")),
+        include(
+            (
+                meetings_urls.urlpatterns
+                + deliberations_urls.session_patterns
+                + documents_urls.session_patterns,
+                "meetings",
+            )
+        ),
     ),
     path(
         "deliberations/",

@@ -1,0 +1,201 @@
+"""The session's page and its ordre du jour: each point with its projet de délibération.
+
+Served by deliberations because a point of the ordre du jour carries its act: the page
+shows each point's projet and vote, and adding a point may attach a draft to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from deliberations.forms import AgendaItemForm, ItemMoveForm
+from deliberations.services import agenda_item_change, agenda_item_create
+from meetings.access import get_session_for_user
+from meetings.convocation import convocation_deadline, delay_warning, french_when
+from meetings.models import AgendaItem, Session
+from meetings.services import agenda_item_move, agenda_item_remove
+from members.access import can_edit
+from members.selectors import members_in_office
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def _get_item(session: Session, item_pk: int) -> AgendaItem:
+    """An item of this session (404 otherwise), with what the rules look at."""
+    return get_object_or_404(
+        AgendaItem.objects.select_related("session__body", "deliberation", "vote"),
+        pk=item_pk,
+        session=session,
+    )
+
+
+def _agenda(session: Session) -> list[AgendaItem]:
+    """The ordre du jour with everything the hub shows, in one query."""
+    return list(
+        session.items.select_related(
+            "rapporteur__person", "deliberation", "vote", "adopts_pv__session"
+        ).order_by("position")
+    )
+
+
+def _hub_url(session: Session, anchor: str = "ordre-du-jour") -> str:
+    return reverse("meetings:session_detail", args=[session.pk]) + f"#{anchor}"
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk)
+    body = session.body
+    locked = session.agenda_locked_reason
+    editable = can_edit(request.user) and not locked
+    delay = body.convocation_delay_days
+    context: dict[str, Any] = {
+        "nav": "sessions",
+        "session": session,
+        "body": body,
+        "when": french_when(session.date, session.start_time),
+        "items": _agenda(session),
+        "editable": editable,
+        "locked": locked,
+        "in_office": members_in_office(body, session.date).count(),
+        "deadline": convocation_deadline(session.date, delay),
+        "sent_warning": (
+            delay_warning(session.convened_on, session.date, delay) if session.convened_on else ""
+        ),
+        "add_form": AgendaItemForm(session=session) if editable else None,
+    }
+    return render(request, "meetings/session_detail.html", context)
+
+
+# --- Ordre du jour ----------------------------------------------------------------------
+
+
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    form = AgendaItemForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = agenda_item_create(
+                session=session,
+                kind=data["kind"],
+                title=data["title"],
+                rapporteur=data["rapporteur"],
+                adopts_pv=data["adopts_pv"],
+                draft=data["draft"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Point n° {item.position} « {item.title} » ajouté.")
+            if data["new_draft"]:
+                return redirect(reverse("deliberations:create") + f"?point={item.pk}")
+            return redirect(_hub_url(session, f"point-{item.pk}"))
+    return render(
+        request,
+        "meetings/item_form.html",
+        {"nav": "sessions", "session": session, "form": form, "item": None},
+    )
+
+
+def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    item = _get_item(session, item_pk)
+    if request.method != "POST" and hasattr(item, "vote"):
+        messages.error(
+            request, f"Le point « {item.title} » a déjà été voté : il ne peut plus être modifié."
+        )
+        return redirect(_hub_url(session, f"point-{item.pk}"))
+    form = AgendaItemForm(request.POST or None, session=session, item=item)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = agenda_item_change(
+                item=item,
+                kind=data["kind"],
+                title=data["title"],
+                rapporteur=data["rapporteur"],
+                adopts_pv=data["adopts_pv"],
+                draft=data["draft"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Point n° {item.position} « {item.title} » enregistré.")
+            if data["new_draft"]:
+                return redirect(reverse("deliberations:create") + f"?point={item.pk}")
+            return redirect(_hub_url(session, f"point-{item.pk}"))
+    return render(
+        request,
+        "meetings/item_form.html",
+        {"nav": "sessions", "session": session, "form": form, "item": item},
+    )
+
+
+@require_POST
+def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    item = _get_item(session, item_pk)
+    form = ItemMoveForm(request.POST, item=item)
+    error, status = "", ""
+    if form.is_valid():
+        try:
+            moved = agenda_item_move(item=item, position=form.cleaned_data["position"])
+        except ValidationError as exc:
+            error = " ".join(_messages_of(exc))
+        else:
+            status = f"Point « {moved.title} » placé au rang {moved.position}."
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if _is_htmx(request):
+        return render(
+            request,
+            "meetings/session_agenda.html",
+            {
+                "session": session,
+                "items": _agenda(session),
+                "editable": True,
+                "agenda_error": error,
+                "agenda_status": status,
+                "focus_id": f"{request.POST.get('direction') or 'up'}-{item.pk}",
+            },
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(_hub_url(session, f"point-{item.pk}"))
+
+
+def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    item = _get_item(session, item_pk)
+    locked = session.agenda_locked_reason
+    if locked:
+        messages.error(request, locked)
+        return redirect(_hub_url(session, f"point-{item.pk}"))
+    if request.method == "POST":
+        title = item.title
+        try:
+            agenda_item_remove(item=item)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+            return redirect(_hub_url(session, f"point-{item.pk}"))
+        messages.success(request, f"Point « {title} » retiré de l'ordre du jour.")
+        return redirect(_hub_url(session))
+    return render(
+        request,
+        "meetings/item_confirm_remove.html",
+        {"nav": "sessions", "session": session, "item": item},
+    )
