@@ -142,7 +142,7 @@ def _search_page(user: Any, text: str, options: dict[str, Any]) -> int:
     """What the search view asks: the count and one page of hits with their excerpts."""
     from django.core.paginator import Page, Paginator
 
-    from deliberations.search import SearchFilters, SearchHit, archive_search
+    from pma_governance.search.selectors import SearchFilters, SearchHit, archive_search
 
     options = dict(options)
     page_number = options.pop("page", 1)

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "deliberations",
     # Features, each on top of the domain apps (README « Architecture »).
     "pma_governance.documents",
+    "pma_governance.live",
+    "pma_governance.space",
+    "pma_governance.search",
 ]
 
 MIDDLEWARE = [

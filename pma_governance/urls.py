@@ -10,6 +10,7 @@ from deliberations import views_public
 from meetings import urls as meetings_urls
 from pma_governance import views
 from pma_governance.documents import urls as documents_urls
+from pma_governance.live import urls as live_urls
 
 admin.site.site_header = "PMA Governance — administration"
 admin.site.site_title = "PMA Governance"
@@ -28,6 +29,7 @@ urlpatterns = [
             (
                 meetings_urls.urlpatterns
                 + deliberations_urls.session_patterns
+                + live_urls.session_patterns
                 + documents_urls.session_patterns,
                 "meetings",
             )
@@ -39,8 +41,8 @@ urlpatterns = [
             (deliberations_urls.urlpatterns + documents_urls.deliberation_patterns, "deliberations")
         ),
     ),
-    path("espace/", include("meetings.urls_space")),
-    path("recherche/", include("deliberations.urls_search")),
+    path("espace/", include("pma_governance.space.urls")),
+    path("recherche/", include("pma_governance.search.urls")),
     path("public/", include("pma_governance.public_urls")),
     path("api/v1/", include("deliberations.urls_api")),
     path("sitemap.xml", public_sitemaps.sitemap_xml, name="sitemap"),

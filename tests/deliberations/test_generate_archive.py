@@ -16,10 +16,10 @@ from django.db.models import Count
 from deliberations import synthetic
 from deliberations.models import Deliberation, Vote
 from deliberations.numbering import check_gapless, parse_number
-from deliberations.search import Kind, archive_search
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate, MemberEntity, Person
 from pma_governance.lib.history import event_model
+from pma_governance.search.selectors import Kind, archive_search
 from tests.factories import SuperUserFactory
 
 pytestmark = pytest.mark.django_db

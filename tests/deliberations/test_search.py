@@ -13,14 +13,14 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from deliberations import search as search_module
 from deliberations.models import Deliberation, Vote
-from deliberations.search import Kind, SearchFilters, SearchHit, archive_search
 from deliberations.selectors import deliberation_list
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.selectors import sessions_for_user, sessions_matching
 from members.models import Body
 from pma_governance.lib.history import event_model
+from pma_governance.search import selectors as search_module
+from pma_governance.search.selectors import Kind, SearchFilters, SearchHit, archive_search
 from tests.deliberations.search_helpers import act, elu_of
 from tests.factories import (
     AgendaItemFactory,

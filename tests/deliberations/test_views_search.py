@@ -157,7 +157,7 @@ def test_pagination(body: Body, client_elu: Client) -> None:
 def test_a_broad_search_says_what_is_ranked(
     body: Body, client_elu: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deliberations import search
+    from pma_governance.search import selectors as search
 
     monkeypatch.setattr(search, "RANK_LIMIT", 2)
     for n in range(1, 5):

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from deliberations.models import Deliberation
-from meetings import selectors_space as space
 from meetings.models import Session
 from members.access import get_body_for_user
 from members.selectors import bodies_for_user
+from pma_governance.space import selectors as space
 
 
 def _year(value: str | None) -> int | None:

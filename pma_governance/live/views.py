@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 from deliberations.majority import Tally
 from deliberations.models import Vote
 from deliberations.services import vote_cancel, vote_record
-from meetings import live as screen
 from meetings import services
 from meetings.access import get_session_for_user
-from meetings.forms_live import AttendanceForm, PresenceMoveForm, ProxyForm, VoteForm
 from meetings.models import AgendaItem, Attendance, Proxy, Session
 from meetings.services import attendance_set, presence_change, proxy_grant
 from members.access import can_edit
 from members.models import Mandate
+from pma_governance.live import selectors as screen
+from pma_governance.live.forms import AttendanceForm, PresenceMoveForm, ProxyForm, VoteForm
 
 
 def _proxy_form(

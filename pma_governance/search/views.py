@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from deliberations.forms_search import SearchForm
-from deliberations.search import SearchHit, archive_search
 from meetings.selectors import sessions_for_user
+from pma_governance.search.forms import SearchForm
+from pma_governance.search.selectors import SearchHit, archive_search
 
 PAGE_SIZE = 20
 

@@ -8,8 +8,8 @@ from django import forms
 
 from deliberations.forms import matiere_choices
 from deliberations.models import Vote
-from deliberations.search import Kind, SearchFilters
 from pma_governance.lib.fulltext import clean_query
+from pma_governance.search.selectors import Kind, SearchFilters
 
 KIND_CHOICES = [
     ("", "Délibérations et procès-verbaux"),

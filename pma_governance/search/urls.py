@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deliberations import views_search
+from pma_governance.search import views
 
 app_name = "search"
 
 urlpatterns = [
-    path("", views_search.search, name="index"),
+    path("", views.search, name="index"),
 ]

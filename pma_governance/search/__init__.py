@@ -1,0 +1,1 @@
+"""French full-text search across procès-verbaux and deliberations."""

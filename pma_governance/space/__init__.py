@@ -1,0 +1,1 @@
+"""The members' space: an élu's sessions, documents and own attendance."""

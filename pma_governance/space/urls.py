@@ -1,0 +1,15 @@
+"""The members' space: sessions by year, documents, one's own attendance."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from pma_governance.space import views
+
+app_name = "space"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("seances/<int:pk>/", views.session, name="session"),
+    path("mon-assiduite/", views.attendance, name="attendance"),
+]
