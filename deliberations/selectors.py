@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from deliberations.models import Deliberation, VisaTemplate
-from meetings.models import AgendaItem, Session
+from deliberations.models import Deliberation, SignedDocument, VisaTemplate
+from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.selectors import sessions_for_user, visible_to_members
 from members.models import Body
 from members.selectors import bodies_for_user, has_staff_role
@@ -128,3 +128,33 @@ def recently_voted(user: Any, limit: int = 10) -> QuerySet[Deliberation]:
         .exclude(status=Deliberation.Status.DRAFT)
         .order_by(F("item__session__date").desc(nulls_last=True), "-sequence")[:limit]
     )
+
+
+# --- What is published -----------------------------------------------------------------
+
+
+def _signed_deliberation_pdf() -> Exists:
+    return Exists(SignedDocument.objects.filter(kind="deliberation", deliberation=OuterRef("pk")))
+
+
+def _signed_pv_pdf() -> Exists:
+    return Exists(SignedDocument.objects.filter(kind="pv", session=OuterRef("session_id")))
+
+
+def published_deliberations() -> QuerySet[Deliberation]:
+    """Published deliberations of every body: published, numbered, on an ordre du jour and
+    with their signed PDF (the base of every public page, feed and file)."""
+    return Deliberation.objects.filter(
+        status=Deliberation.Status.PUBLISHED,
+        published_on__isnull=False,
+        number__isnull=False,
+        item__isnull=False,
+    ).filter(_signed_deliberation_pdf())
+
+
+def published_pvs() -> QuerySet[ProcesVerbal]:
+    """Published procès-verbaux of every body, with their signed PDF."""
+    return ProcesVerbal.objects.filter(
+        status=ProcesVerbal.Status.PUBLISHED,
+        published_on__isnull=False,
+    ).filter(_signed_pv_pdf())

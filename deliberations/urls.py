@@ -25,25 +25,3 @@ session_patterns = [
     path("<int:pk>/ordre-du-jour/<int:item_pk>/deplacer/", agenda.item_move, name="item_move"),
     path("<int:pk>/ordre-du-jour/<int:item_pk>/retirer/", agenda.item_remove, name="item_remove"),
 ]
-
-# Contrôle de légalité and publication (views_prefecture.py).
-from deliberations import views_prefecture  # noqa: E402
-
-urlpatterns += [
-    path("<int:pk>/prefecture/", views_prefecture.prefecture, name="prefecture"),
-    path(
-        "<int:pk>/prefecture/actes.zip",
-        views_prefecture.prefecture_zip_download,
-        name="prefecture_zip",
-    ),
-    path(
-        "<int:pk>/prefecture/transmission/",
-        views_prefecture.prefecture_sent,
-        name="prefecture_sent",
-    ),
-    path("<int:pk>/prefecture/accuse/", views_prefecture.prefecture_ack, name="prefecture_ack"),
-    path("<int:pk>/annexes/", views_prefecture.annex_upload, name="annex_add"),
-    path("<int:pk>/annexes/<int:annex_pk>/", views_prefecture.annex_file, name="annex_file"),
-    path("<int:pk>/publier/", views_prefecture.publish, name="publish"),
-    path("seances/<int:pk>/pv/publier/", views_prefecture.pv_publish_view, name="pv_publish"),
-]

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "pma_governance.live",
     "pma_governance.space",
     "pma_governance.search",
+    "pma_governance.prefecture",
+    "pma_governance.publication",
 ]
 
 MIDDLEWARE = [

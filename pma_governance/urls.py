@@ -1,20 +1,43 @@
+"""The root URLconf: it mounts every package's URLs. A namespace gathers the pages of one
+object (`meetings:` a session, `deliberations:` an act, `public:` the portal), whichever
+package serves them, so that URL names never tell where the code lives."""
+
 from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from deliberations import sitemaps as public_sitemaps
 from deliberations import urls as deliberations_urls
-from deliberations import views_public
 from meetings import urls as meetings_urls
 from pma_governance import views
 from pma_governance.documents import urls as documents_urls
 from pma_governance.live import urls as live_urls
+from pma_governance.prefecture import urls as prefecture_urls
+from pma_governance.publication import urls as publication_urls
 
 admin.site.site_header = "PMA Governance — administration"
 admin.site.site_title = "PMA Governance"
 admin.site.index_title = "Administration des assemblées"
+
+Patterns = list[URLPattern | URLResolver]
+
+session_pages: Patterns = [
+    *meetings_urls.urlpatterns,
+    *deliberations_urls.session_patterns,
+    *live_urls.session_patterns,
+    *documents_urls.session_patterns,
+]
+deliberation_pages: Patterns = [
+    *deliberations_urls.urlpatterns,
+    *documents_urls.deliberation_patterns,
+    *prefecture_urls.deliberation_patterns,
+    *publication_urls.deliberation_patterns,
+]
+public_pages: Patterns = [
+    *publication_urls.portal_patterns,
+    *documents_urls.public_patterns,
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,31 +45,13 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("sante/", views.health, name="health"),
     path("membres/", include("members.urls")),
-    # A namespace gathers the pages of one object, whichever package serves them.
-    path(
-        "seances/",
-        include(
-            (
-                meetings_urls.urlpatterns
-                + deliberations_urls.session_patterns
-                + live_urls.session_patterns
-                + documents_urls.session_patterns,
-                "meetings",
-            )
-        ),
-    ),
-    path(
-        "deliberations/",
-        include(
-            (deliberations_urls.urlpatterns + documents_urls.deliberation_patterns, "deliberations")
-        ),
-    ),
+    path("seances/", include((session_pages, "meetings"))),
+    path("deliberations/", include((deliberation_pages, "deliberations"))),
     path("espace/", include("pma_governance.space.urls")),
     path("recherche/", include("pma_governance.search.urls")),
-    path("public/", include("pma_governance.public_urls")),
-    path("api/v1/", include("deliberations.urls_api")),
-    path("sitemap.xml", public_sitemaps.sitemap_xml, name="sitemap"),
-    path("robots.txt", views_public.robots_txt, name="robots_txt"),
+    path("public/", include((public_pages, "public"))),
+    path("api/v1/", include((publication_urls.api_patterns, "api"))),
     path("documents/", include(documents_urls.urlpatterns)),
+    path("", include(publication_urls.urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -26,3 +26,12 @@ deliberation_patterns = [
     path("signature/<int:pk>/retirer/", views.withdraw, name="signature_withdraw"),
     path("erratum/<slug:kind>/<int:pk>/", views.erratum_add, name="erratum_add"),
 ]
+
+# Under /public/, in the `public` namespace, without login: the public liste as a PDF.
+public_patterns = [
+    path(
+        "<slug:short_name>/seances/<str:day>/liste.pdf",
+        views.public_liste_pdf,
+        name="liste_pdf",
+    ),
+]

@@ -3,9 +3,12 @@ marked copies), the PV's live preview, signing in the app and errata."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,12 +18,14 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberations.models import SignatureConsent, SignedDocument
-from deliberations.selectors import deliberations_for_user
+from deliberations.selectors import deliberations_for_user, published_deliberations
 from deliberations.storage import document_filename, get_signed, signed_bytes
 from meetings.access import get_session_for_user
 from meetings.forms import PvForm
+from meetings.models import Session
 from members.access import can_edit, require_perm
-from pma_governance.documents.catalog import DOCUMENTS, document_pdf
+from members.models import Body
+from pma_governance.documents.catalog import DOCUMENTS, document_pdf, liste_pdf
 from pma_governance.documents.forms import ErratumForm
 from pma_governance.documents.services import (
     ROLE_LABELS,
@@ -29,31 +34,24 @@ from pma_governance.documents.services import (
     signature_give,
     signature_withdraw,
 )
+from pma_governance.lib.http import pdf_response, url_date
 
 SIGNABLE = {"pv", "deliberation"}
 
 
-def _pdf_response(
-    data: bytes, filename: str, *, etag: str = "", immutable: bool = False
-) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Content-Length"] = str(len(data))
-    if etag:
-        response["ETag"] = f'"{etag}"'
-    # A signed PDF never changes: browsers may keep it; a draft copy is always fresh.
-    response["Cache-Control"] = (
-        "private, max-age=31536000, immutable" if immutable else "private, no-cache"
-    )
-    return response
+# A signed PDF never changes: browsers may keep it; a draft copy is always fresh.
+SIGNED_CACHE = "private, max-age=31536000, immutable"
+DRAFT_CACHE = "private, no-cache"
 
 
 def _signed_response(request: HttpRequest, signed: SignedDocument, filename: str) -> HttpResponse:
-    if request.headers.get("If-None-Match") == f'"{signed.sha256}"':
-        response = HttpResponse(status=304)
-        response["ETag"] = f'"{signed.sha256}"'
-        return response
-    return _pdf_response(signed_bytes(signed), filename, etag=signed.sha256, immutable=True)
+    return pdf_response(
+        request,
+        lambda: signed_bytes(signed),
+        filename=filename,
+        cache_control=SIGNED_CACHE,
+        etag=signed.sha256,
+    )
 
 
 @require_GET
@@ -65,7 +63,12 @@ def session_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     signed = get_signed(kind, session=session)
     if signed is not None:
         return _signed_response(request, signed, filename)
-    return _pdf_response(document_pdf(kind, session=session, draft_mark=kind in SIGNABLE), filename)
+    return pdf_response(
+        request,
+        document_pdf(kind, session=session, draft_mark=kind in SIGNABLE),
+        filename=filename,
+        cache_control=DRAFT_CACHE,
+    )
 
 
 @require_GET
@@ -77,8 +80,11 @@ def deliberation_document(request: HttpRequest, pk: int) -> HttpResponse:
     signed = get_signed("deliberation", deliberation=deliberation)
     if signed is not None:
         return _signed_response(request, signed, filename)
-    return _pdf_response(
-        document_pdf("deliberation", deliberation=deliberation, draft_mark=True), filename
+    return pdf_response(
+        request,
+        document_pdf("deliberation", deliberation=deliberation, draft_mark=True),
+        filename=filename,
+        cache_control=DRAFT_CACHE,
     )
 
 
@@ -196,3 +202,52 @@ def pv_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             texts = form.texts()
     return HttpResponse(pv_preview_html(session=session, texts=texts))
+
+
+# --- The public liste des délibérations, as a PDF ----------------------------------------
+
+# A public liste PDF is rendered once per set of published acts, then served from the cache.
+LISTE_PDF_CACHE_SECONDS = 24 * 3600
+# It grows as acts are published: shared caches keep it a few minutes.
+LISTE_PDF_CACHE = "public, max-age=300"
+
+
+@login_not_required
+@require_GET
+def public_liste_pdf(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
+    """The liste des délibérations as a PDF listing the published acts only (CGCT L2121-25).
+
+    It is not a signed document: it is rendered with the public subset, once per set of
+    published acts (the ETag names that set).
+    """
+    body = get_object_or_404(Body, short_name=short_name)
+    try:
+        session = Session.objects.select_related("body").get(body=body, date=url_date(day))
+    except (ValueError, Session.DoesNotExist):
+        raise Http404("Aucune liste publiée pour cette séance.") from None
+    published = sorted(
+        published_deliberations()
+        .filter(item__session=session)
+        .order_by()
+        .values_list("pk", "published_on")
+    )
+    if not published:
+        raise Http404("Aucune liste publiée pour cette séance.")
+    # The acts and their publication dates name the document.
+    fingerprint = hashlib.sha256(f"{session.pk}:{published}".encode()).hexdigest()
+
+    def render() -> bytes:
+        key = f"public-liste-pdf:{fingerprint}"
+        data = cache.get(key)
+        if data is None:
+            data = liste_pdf(session, only={pk for pk, _ in published})
+            cache.set(key, data, LISTE_PDF_CACHE_SECONDS)
+        return bytes(data)
+
+    return pdf_response(
+        request,
+        render,
+        filename=document_filename("liste", session=session),
+        cache_control=LISTE_PDF_CACHE,
+        etag=fingerprint,
+    )

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from deliberations import api
 from deliberations.models import Deliberation, Erratum, Vote
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
+from pma_governance.publication import api
 from tests.deliberations.public_world import (
     Hidden,
     hidden_things,

@@ -26,12 +26,12 @@ from deliberations.models import (
     Vote,
     VoteNonParticipant,
 )
-from deliberations.prefecture import annex_add
 from deliberations.services import vote_record
 from deliberations.storage import get_signed, store_signed
 from meetings.models import ProcesVerbal, Session
 from pma_governance.documents.services import erratum_create
 from pma_governance.lib.db import frozen_refusal
+from pma_governance.prefecture.services import annex_add
 from tests.conftest import Council
 
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"

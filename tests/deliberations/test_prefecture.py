@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from deliberations.models import Deliberation
-from deliberations.prefecture import (
+from deliberations.storage import store_signed
+from meetings.models import Session
+from pma_governance.prefecture.services import (
     ACTES_NAMESPACE,
     annex_add,
     expected_identifier,
@@ -25,8 +27,6 @@ from deliberations.prefecture import (
     prefecture_record_sent,
     prefecture_zip,
 )
-from deliberations.storage import store_signed
-from meetings.models import Session
 
 NUMBER = "2023/PMA00192"
 IDENTIFIER = "062-200060358-20230613-2023PMA00192-DE"

@@ -11,17 +11,16 @@ import pytest
 from django.utils import timezone
 
 from deliberations.models import Deliberation
-from deliberations.publication import (
+from meetings.models import ProcesVerbal, Session
+from pma_governance.publication.opendata import (
     SCDL_COLUMNS,
-    deliberation_publish,
-    pv_publish,
     scdl_csv,
     scdl_matiere_code,
     scdl_matiere_name,
     scdl_prefecture_id,
 )
-from deliberations.selectors_public import scdl_deliberations
-from meetings.models import ProcesVerbal, Session
+from pma_governance.publication.selectors import scdl_deliberations
+from pma_governance.publication.services import deliberation_publish, pv_publish
 from tests.conftest import refused_service
 from tests.deliberations.publication_helpers import (
     IDENTIFIER,

@@ -24,10 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliberations.models import Deliberation, DeliberationAnnex, SignedDocument
-from deliberations.prefecture import ACTES_NAMESPACE
 from meetings.models import ProcesVerbal, Session
 from pma_governance.documents.signing import deliberation_sign
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT
+from pma_governance.prefecture.services import ACTES_NAMESPACE
 from tests.deliberations.publication_helpers import (
     IDENTIFIER,
     NUMBER,

@@ -19,10 +19,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deliberations import views_public
 from deliberations.models import Deliberation, Erratum, SignedDocument
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body
+from pma_governance.publication import views as views_public
 from tests.deliberations.public_world import hidden_things, published_assembly
 from tests.deliberations.publication_helpers import (
     IDENTIFIER,
@@ -423,7 +423,7 @@ def test_the_public_liste_pdf_lists_published_acts_only(
     for hidden in ("2023/PMA00193", "2023/PMA00194", "Mission Bassin Minier", "Projet retiré"):
         assert hidden not in text
     # The same set of published acts: not rendered again, and a browser may keep its copy.
-    with mock.patch("deliberations.views_public.liste_pdf") as render:
+    with mock.patch("pma_governance.documents.views.liste_pdf") as render:
         again = anonymous.get(_liste_pdf_url(seed_session))
         assert again.content == response.content
         assert render.call_count == 0

@@ -138,10 +138,10 @@ def sign_demo(body: Body) -> None:
     import datetime as dt
 
     from deliberations.models import Deliberation
-    from deliberations.prefecture import prefecture_record_ack, prefecture_record_sent
     from meetings.models import ProcesVerbal
     from meetings.services import pv_adopt
     from pma_governance.documents.services import signature_give
+    from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
 
     user_model = get_user_model()
     president = user_model.objects.get(username="admin")
@@ -180,13 +180,13 @@ def publish_demo(body: Body) -> None:
     from django.utils import timezone
 
     from deliberations.models import Deliberation
-    from deliberations.publication import (
+    from meetings.models import ProcesVerbal
+    from pma_governance.publication.services import (
         PUBLISHABLE_DELIBERATION,
         PUBLISHABLE_PV,
         deliberation_publish,
         pv_publish,
     )
-    from meetings.models import ProcesVerbal
 
     today = timezone.localdate()
     for deliberation in Deliberation.objects.filter(body=body, status__in=PUBLISHABLE_DELIBERATION):

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from deliberations import selectors_public as public
 from deliberations.actes import MATIERES
-from deliberations.public_links import deliberation_path, session_path
-from deliberations.selectors_public import Publication
 from members.models import Body
 from pma_governance.lib import wording as w
+from pma_governance.publication import selectors as public
+from pma_governance.publication.links import deliberation_path, session_path
+from pma_governance.publication.selectors import Publication
 
 FEED_SIZE = 50
 

@@ -8,7 +8,6 @@ transmission and the accusé de réception; those with the publish permission pu
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,37 +17,23 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from deliberations import selectors
-from deliberations.forms_prefecture import (
+from deliberations.access import get_deliberation_for_user
+from deliberations.models import Deliberation, DeliberationAnnex
+from pma_governance.prefecture.forms import (
     AnnexForm,
     PrefectureAckForm,
     PrefectureSentForm,
-    PublishForm,
 )
-from deliberations.models import Deliberation, DeliberationAnnex
-from deliberations.prefecture import (
+from pma_governance.prefecture.services import (
     annex_add,
     internal_number,
     prefecture_record_ack,
     prefecture_record_sent,
     prefecture_zip,
 )
-from deliberations.publication import deliberation_publish, pv_publish
-from meetings.access import get_session_for_user
-from meetings.models import ProcesVerbal
-from members.access import require_perm
 
 TRANSMIT = "deliberations.transmit_deliberation"
-PUBLISH = "deliberations.publish_deliberation"
 ADD_ANNEX = "deliberations.add_deliberationannex"
-PUBLISH_PV = "meetings.publish_procesverbal"
-
-
-def _get_deliberation(request: HttpRequest, pk: int, *, perm: str | None = None) -> Deliberation:
-    """A deliberation of a body the user may see (404 otherwise); 403 without `perm`."""
-    if perm:
-        require_perm(request, perm)
-    return get_object_or_404(selectors.deliberations_for_user(request.user), pk=pk)
 
 
 def _detail_url(deliberation: Deliberation) -> str:
@@ -71,12 +56,12 @@ def _page(request: HttpRequest, deliberation: Deliberation, **forms: Any) -> Htt
 
 @require_GET
 def prefecture(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _get_deliberation(request, pk))
+    return _page(request, get_deliberation_for_user(request, pk))
 
 
 @require_GET
 def prefecture_zip_download(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk, perm=TRANSMIT)
+    deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
     try:
         data = prefecture_zip(deliberation)
     except ValidationError as exc:
@@ -93,7 +78,7 @@ def prefecture_zip_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def prefecture_sent(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk, perm=TRANSMIT)
+    deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
     form = PrefectureSentForm(request.POST)
     if form.is_valid():
         try:
@@ -112,7 +97,7 @@ def prefecture_sent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def prefecture_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk, perm=TRANSMIT)
+    deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
     form = PrefectureAckForm(request.POST)
     if form.is_valid():
         try:
@@ -136,7 +121,7 @@ def prefecture_ack(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def annex_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk, perm=ADD_ANNEX)
+    deliberation = get_deliberation_for_user(request, pk, perm=ADD_ANNEX)
     form = AnnexForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -150,7 +135,7 @@ def annex_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def annex_file(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk)
+    deliberation = get_deliberation_for_user(request, pk)
     annex = get_object_or_404(DeliberationAnnex, pk=annex_pk, deliberation=deliberation)
     data = bytes(annex.content)
     response = HttpResponse(data, content_type=annex.content_type)
@@ -158,52 +143,3 @@ def annex_file(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
     response["Content-Length"] = str(len(data))
     response["Cache-Control"] = "private, no-cache"
     return response
-
-
-@require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk, perm=PUBLISH)
-    form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            deliberation = deliberation_publish(
-                deliberation=deliberation, published_on=form.cleaned_data["published_on"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _done(
-                request,
-                deliberation,
-                f"Délibération n° {deliberation.number} publiée le "
-                f"{deliberation.published_on:%d/%m/%Y} : elle figure sur les pages publiques.",
-            )
-    return _page(request, deliberation, publish_form=form)
-
-
-@require_POST
-def pv_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish the PV of session `pk` (the form sits on the session hub)."""
-    require_perm(request, PUBLISH_PV)
-    session = get_session_for_user(request, pk)
-    pv = get_object_or_404(ProcesVerbal, session=session)
-    hub = reverse("meetings:session_detail", args=[session.pk])
-    form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            pv = pv_publish(pv=pv, published_on=form.cleaned_data["published_on"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                f"Procès-verbal de la séance du {session.date:%d/%m/%Y} publié le "
-                f"{pv.published_on:%d/%m/%Y} : il figure sur les pages publiques.",
-            )
-            return redirect(hub + "#publication")
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    # The hub's form shows the date typed again (nothing typed is lost).
-    typed = urlencode({"pv_publie_le": request.POST.get("published_on", "")})
-    return redirect(f"{hub}?{typed}#publication")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from deliberations.selectors_public import number_slug as _number_slug
+from pma_governance.publication.selectors import number_slug as _number_slug
 
 register = template.Library()
 

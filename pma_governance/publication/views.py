@@ -8,35 +8,40 @@ Signed PDFs are served exactly as stored (ETag = their SHA-256).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from deliberations import selectors_public as public
+from deliberations.access import get_deliberation_for_user
 from deliberations.actes import MATIERES, NATURES
 from deliberations.models import Deliberation, SignedDocument
-from deliberations.public_links import deliberation_pdf_path
-from deliberations.publication import scdl_csv
+from deliberations.selectors import published_pvs
 from deliberations.statements import vote_context
 from deliberations.storage import document_filename, get_signed, signed_bytes
+from meetings.access import get_session_for_user
 from meetings.models import ProcesVerbal, Session
+from members.access import require_perm
 from members.models import Body
-from pma_governance.documents.catalog import liste_pdf
 from pma_governance.lib import wording as w
+from pma_governance.lib.http import pdf_response, url_date
+from pma_governance.publication import selectors as public
+from pma_governance.publication.forms import PublishForm
+from pma_governance.publication.links import deliberation_pdf_path
+from pma_governance.publication.opendata import scdl_csv
+from pma_governance.publication.services import deliberation_publish, pv_publish
 
 PAGE_SIZE = 50
 SESSIONS_PAGE_SIZE = 20
-# A public liste PDF is rendered once per set of published acts, then served from the cache.
-LISTE_PDF_CACHE_SECONDS = 24 * 3600
 # Pages and files that grow as acts are published: shared caches keep them a few minutes.
 SHORT_CACHE = "public, max-age=300"
 
@@ -48,31 +53,26 @@ def _body(short_name: str) -> Body:
 def _day(value: str) -> dt.date:
     """The date of a session's address: AAAA-MM-JJ only, so that each has one URL."""
     try:
-        return public.url_date(value)
+        return url_date(value)
     except ValueError:
         raise Http404("Date inconnue.") from None
 
 
-def _pdf_headers(response: HttpResponse, data: bytes, filename: str) -> None:
-    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
-    response["Content-Length"] = str(len(data))
+# A publication is never withdrawn and a signed PDF never changes.
+PUBLISHED_PDF_CACHE = "public, max-age=31536000, immutable"
 
 
 def _signed_pdf(request: HttpRequest, signed: SignedDocument | None, filename: str) -> HttpResponse:
     """A published signed PDF, byte for byte as stored; public and immutable once online."""
     if signed is None:
         raise Http404("Document introuvable.")
-    etag = f'"{signed.sha256}"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        data = signed_bytes(signed)
-        response = HttpResponse(data, content_type="application/pdf")
-        _pdf_headers(response, data, filename)
-    response["ETag"] = etag
-    # A publication is never withdrawn and a signed PDF never changes.
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return pdf_response(
+        request,
+        lambda: signed_bytes(signed),
+        filename=filename,
+        cache_control=PUBLISHED_PDF_CACHE,
+        etag=signed.sha256,
+    )
 
 
 def _page(request: HttpRequest, items: QuerySet[Any], size: int, param: str) -> Page[Any]:
@@ -122,7 +122,7 @@ def session_page(request: HttpRequest, short_name: str, day: str) -> HttpRespons
     except Session.DoesNotExist:
         raise Http404("Rien n'est publié pour cette séance.") from None
     pv = (
-        public.public_pvs_any().filter(session=session).prefetch_related("errata").first()
+        published_pvs().filter(session=session).prefetch_related("errata").first()
         if getattr(session, "pv_published_on", None) is not None
         else None
     )
@@ -211,41 +211,6 @@ def liste(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def liste_pdf_view(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
-    """The liste des délibérations as a PDF listing the published acts only (CGCT L2121-25).
-
-    It is not a signed document: it is rendered by the documents' own machinery with the
-    public subset, once per set of published acts (the ETag names that set).
-    """
-    body = _body(short_name)
-    session = _liste_session(body, day)
-    published = sorted(
-        public.public_deliberations_any()
-        .filter(item__session=session)
-        .order_by()
-        .values_list("pk", "published_on")
-    )
-    fingerprint = hashlib.sha256(
-        f"{session.pk}:{published}".encode()  # the acts and their publication dates
-    ).hexdigest()
-    etag = f'"{fingerprint}"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        key = f"public-liste-pdf:{fingerprint}"
-        data = cache.get(key)
-        if data is None:
-            data = liste_pdf(session, only={pk for pk, _ in published})
-            cache.set(key, data, LISTE_PDF_CACHE_SECONDS)
-        response = HttpResponse(data, content_type="application/pdf")
-        _pdf_headers(response, data, document_filename("liste", session=session))
-    response["ETag"] = etag
-    response["Cache-Control"] = SHORT_CACHE
-    return response
-
-
-@login_not_required
-@require_GET
 def deliberation_pdf(request: HttpRequest, short_name: str, pk: int) -> HttpResponse:
     body = _body(short_name)
     try:
@@ -313,3 +278,72 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# --- The secretariat publishes a signed act or PV ----------------------------------------
+
+PUBLISH = "deliberations.publish_deliberation"
+PUBLISH_PV = "meetings.publish_procesverbal"
+
+
+def _done(request: HttpRequest, deliberation: Deliberation, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("deliberations:detail", args=[deliberation.pk]) + "#prefecture")
+
+
+def _follow_up_page(request: HttpRequest, deliberation: Deliberation, **forms: Any) -> HttpResponse:
+    """The act's follow-up panel on a page of its own, with the refused form's errors."""
+    return render(
+        request,
+        "deliberations/prefecture.html",
+        {"nav": "deliberations", "d": deliberation, **forms},
+    )
+
+
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = get_deliberation_for_user(request, pk, perm=PUBLISH)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            deliberation = deliberation_publish(
+                deliberation=deliberation, published_on=form.cleaned_data["published_on"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _done(
+                request,
+                deliberation,
+                f"Délibération n° {deliberation.number} publiée le "
+                f"{deliberation.published_on:%d/%m/%Y} : elle figure sur les pages publiques.",
+            )
+    return _follow_up_page(request, deliberation, publish_form=form)
+
+
+@require_POST
+def pv_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the PV of session `pk` (the form sits on the session hub)."""
+    require_perm(request, PUBLISH_PV)
+    session = get_session_for_user(request, pk)
+    pv = get_object_or_404(ProcesVerbal, session=session)
+    hub = reverse("meetings:session_detail", args=[session.pk])
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            pv = pv_publish(pv=pv, published_on=form.cleaned_data["published_on"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Procès-verbal de la séance du {session.date:%d/%m/%Y} publié le "
+                f"{pv.published_on:%d/%m/%Y} : il figure sur les pages publiques.",
+            )
+            return redirect(hub + "#publication")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    # The hub's form shows the date typed again (nothing typed is lost).
+    typed = urlencode({"pv_publie_le": request.POST.get("published_on", "")})
+    return redirect(f"{hub}?{typed}#publication")

@@ -1,8 +1,8 @@
-"""Forms of the prefecture follow-up and the publication: they validate and convert only.
+"""Forms of the prefecture follow-up: they validate and convert only.
 
-The services (deliberations.prefecture, deliberations.publication) check the act itself:
-its status, the dates against the session and the signature, the identifier of the
-accusé de réception against the act.
+The services (pma_governance.prefecture.services) check the act itself: its status, the
+dates against the session and the signature, the identifier of the accusé de réception
+against the act.
 """
 
 from __future__ import annotations
@@ -11,28 +11,22 @@ from typing import Any
 
 from django import forms
 
+from pma_governance.lib.forms import date_field
+
 MAX_ANNEX_BYTES = 20 * 1024 * 1024  # 20 Mo
 PDF_MAGIC = b"%PDF-"
-DATE_ERRORS = {
-    "required": "Indiquez la date.",
-    "invalid": "Saisissez une date valide (JJ/MM/AAAA).",
-}
-
-
-def _date(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, help_text=help_text, error_messages=DATE_ERRORS)
 
 
 class PrefectureSentForm(forms.Form):
     """« Transmise le »: the day the signed act left for the contrôle de légalité."""
 
-    sent_on = _date("Transmise en préfecture le")
+    sent_on = date_field("Transmise en préfecture le")
 
 
 class PrefectureAckForm(forms.Form):
     """The accusé de réception: its date and identifier (checked against the act by the service)."""
 
-    received_on = _date("Reçue en préfecture le", "Date portée par l'accusé de réception.")
+    received_on = date_field("Reçue en préfecture le", "Date portée par l'accusé de réception.")
     identifier = forms.CharField(
         label="Identifiant de l'accusé de réception",
         max_length=80,
@@ -43,12 +37,6 @@ class PrefectureAckForm(forms.Form):
 
     def clean_identifier(self) -> str:
         return "".join(str(self.cleaned_data["identifier"]).split())
-
-
-class PublishForm(forms.Form):
-    """The day a signed act (or PV) is put online (CGCT R2131-1)."""
-
-    published_on = _date("Publiée le")
 
 
 class AnnexForm(forms.Form):

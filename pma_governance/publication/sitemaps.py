@@ -15,11 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from deliberations import selectors_public as public
 from deliberations.models import Deliberation
-from deliberations.public_links import body_path, deliberation_path, session_path
+from deliberations.selectors import published_deliberations
 from meetings.models import Session
 from members.models import Body
+from pma_governance.publication import selectors as public
+from pma_governance.publication.links import body_path, deliberation_path, session_path
 
 
 class PublicIndexSitemap(Sitemap[str]):
@@ -75,7 +76,7 @@ class DeliberationSitemap(Sitemap[Deliberation]):
 
     def items(self) -> QuerySet[Deliberation]:
         return (
-            public.public_deliberations_any()
+            published_deliberations()
             .select_related("body")
             .order_by("body__short_name", "sequence", "id")
         )

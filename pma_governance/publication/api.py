@@ -24,10 +24,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from deliberations import selectors_public as public
 from deliberations.actes import MATIERES, NATURES
 from deliberations.models import Deliberation, Vote
-from deliberations.public_links import (
+from meetings.models import Session
+from members.models import Body
+from pma_governance.lib.http import url_date
+from pma_governance.publication import selectors as public
+from pma_governance.publication.links import (
     body_path,
     deliberation_path,
     deliberation_pdf_path,
@@ -36,9 +39,7 @@ from deliberations.public_links import (
     pv_pdf_path,
     session_path,
 )
-from deliberations.selectors_public import number_slug
-from meetings.models import Session
-from members.models import Body
+from pma_governance.publication.selectors import number_slug
 
 PER_PAGE = 20
 PER_PAGE_MAX = 100
@@ -159,7 +160,7 @@ def _body(short_name: str) -> Body:
 
 def _day(value: str) -> dt.date:
     try:
-        return public.url_date(value)
+        return url_date(value)
     except ValueError:
         raise ApiError(
             404, f"Date « {value[:20]} » inconnue : la forme attendue est AAAA-MM-JJ."

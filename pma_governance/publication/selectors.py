@@ -35,7 +35,8 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Greatest
 
-from deliberations.models import Deliberation, Erratum, SignedDocument, Vote
+from deliberations.models import Deliberation, Erratum, Vote
+from deliberations.selectors import published_deliberations, published_pvs
 from meetings.models import ProcesVerbal, Session
 from members.models import Body, Mandate
 
@@ -64,39 +65,13 @@ def _number_slug_sql() -> Func:
     return Func(replaced, Value("-"), function="BTRIM", output_field=CharField())
 
 
-def url_date(value: str) -> dt.date:
-    """A session's date as its URL gives it: « 2023-06-13 » only (ValueError otherwise), so
-    that a session has one address."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ValueError(value)
-    return dt.date.fromisoformat(value)
-
-
 # --- Published deliberations -------------------------------------------------------------------
-
-
-def _signed_deliberation_pdf() -> Exists:
-    return Exists(SignedDocument.objects.filter(kind="deliberation", deliberation=OuterRef("pk")))
-
-
-def _signed_pv_pdf() -> Exists:
-    return Exists(SignedDocument.objects.filter(kind="pv", session=OuterRef("session_id")))
-
-
-def public_deliberations_any() -> QuerySet[Deliberation]:
-    """Published deliberations of every body (the base of every other public query)."""
-    return Deliberation.objects.filter(
-        status=Deliberation.Status.PUBLISHED,
-        published_on__isnull=False,
-        number__isnull=False,
-        item__isnull=False,
-    ).filter(_signed_deliberation_pdf())
 
 
 def public_deliberations(body: Body) -> QuerySet[Deliberation]:
     """A body's published deliberations, latest session first, with session and vote."""
     return (
-        public_deliberations_any()
+        published_deliberations()
         .filter(body=body)
         .select_related("body", "item__session", "item__vote")
         .order_by("-item__session__date", "-sequence", "-id")
@@ -156,18 +131,10 @@ def filter_public_deliberations(
 # --- Published procès-verbaux -----------------------------------------------------------------
 
 
-def public_pvs_any() -> QuerySet[ProcesVerbal]:
-    """Published procès-verbaux of every body."""
-    return ProcesVerbal.objects.filter(
-        status=ProcesVerbal.Status.PUBLISHED,
-        published_on__isnull=False,
-    ).filter(_signed_pv_pdf())
-
-
 def public_pvs(body: Body) -> QuerySet[ProcesVerbal]:
     """A body's published procès-verbaux, latest session first."""
     return (
-        public_pvs_any()
+        published_pvs()
         .filter(session__body=body)
         .select_related("session__body")
         .order_by("-session__date")
@@ -184,7 +151,7 @@ def public_pv(body: Body, day: dt.date) -> ProcesVerbal:
 
 def _acts_of_session() -> QuerySet[Deliberation, Any]:
     return (
-        public_deliberations_any()
+        published_deliberations()
         .filter(item__session=OuterRef("pk"))
         .order_by()
         .values("item__session")
@@ -212,7 +179,7 @@ def _with_publications(sessions: QuerySet[Session]) -> QuerySet[Session]:
             acts.annotate(day=Max("published_on")).values("day"), output_field=DateField()
         ),
         pv_published_on=Subquery(
-            public_pvs_any().filter(session=OuterRef("pk")).values("published_on")[:1],
+            published_pvs().filter(session=OuterRef("pk")).values("published_on")[:1],
             output_field=DateField(),
         ),
     ).annotate(
@@ -226,7 +193,7 @@ def public_sessions(body: Body | None = None) -> QuerySet[Session]:
     sessions = Session.objects.all() if body is None else Session.objects.filter(body=body)
     # EXISTS, not the counts annotated below: the planner makes semi-joins of them, and
     # a paginator's count then reads no annotation at all.
-    published_pv = Exists(public_pvs_any().filter(session=OuterRef("pk")).order_by())
+    published_pv = Exists(published_pvs().filter(session=OuterRef("pk")).order_by())
     return (
         _with_publications(sessions.filter(_published_in_session() | published_pv))
         .select_related("body")
@@ -268,7 +235,7 @@ def liste_acts(session: Session) -> QuerySet[Deliberation]:
     (DESIGN §1), not even its title.
     """
     return (
-        public_deliberations_any()
+        published_deliberations()
         .filter(item__session=session)
         .select_related("body", "item__session", "item__vote")
         .order_by("item__position", "id")
@@ -281,8 +248,8 @@ def liste_acts(session: Session) -> QuerySet[Deliberation]:
 def public_bodies() -> QuerySet[Body]:
     """Bodies with at least one published act or procès-verbal, annotated with their counts
     (`published_acts`, `published_pvs`) and `last_published_on`."""
-    acts = public_deliberations_any().filter(body=OuterRef("pk")).order_by().values("body")
-    pvs = public_pvs_any().filter(session__body=OuterRef("pk")).order_by().values("session__body")
+    acts = published_deliberations().filter(body=OuterRef("pk")).order_by().values("body")
+    pvs = published_pvs().filter(session__body=OuterRef("pk")).order_by().values("session__body")
     return (
         Body.objects.annotate(
             published_acts=Coalesce(
@@ -340,8 +307,8 @@ class Publication:
 
 def latest_publications(body: Body | None = None, *, limit: int = 50) -> list[Publication]:
     """The `limit` latest publications (acts and PVs), newest first, in two queries."""
-    acts = public_deliberations_any().select_related("body", "item__session")
-    pvs = public_pvs_any().select_related("session__body")
+    acts = published_deliberations().select_related("body", "item__session")
+    pvs = published_pvs().select_related("session__body")
     if body is not None:
         acts = acts.filter(body=body)
         pvs = pvs.filter(session__body=body)
@@ -385,7 +352,7 @@ def scdl_deliberations(body: Body | None = None) -> QuerySet[Deliberation]:
     for an act without frozen facts, the register's count at the session's date.
     """
     frozen: Any = Cast(KT("frozen_facts__session__computed__in_office"), IntegerField())
-    acts = public_deliberations_any().select_related("body", "item__session", "item__vote")
+    acts = published_deliberations().select_related("body", "item__session", "item__vote")
     if body is not None:
         acts = acts.filter(body=body)
     return acts.annotate(in_office=Coalesce(frozen, _in_office_at_session())).order_by(

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from deliberations.selectors_public import number_slug
+from pma_governance.publication.selectors import number_slug
 
 
 def body_path(short_name: str) -> str:

@@ -1,0 +1,14 @@
+"""The publication's form: it validates and converts only; the services check the act
+(signed, dates against the signature)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pma_governance.lib.forms import date_field
+
+
+class PublishForm(forms.Form):
+    """The day a signed act (or PV) is put online (CGCT R2131-1)."""
+
+    published_on = date_field("Publiée le")
