@@ -13,11 +13,11 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
-from deliberations import synthetic
 from deliberations.models import Deliberation, Vote
 from deliberations.numbering import check_gapless, parse_number
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate, MemberEntity, Person
+from pma_governance.demo import synthetic
 from pma_governance.lib.history import event_model
 from pma_governance.search.selectors import Kind, archive_search
 from tests.factories import SuperUserFactory

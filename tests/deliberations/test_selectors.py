@@ -19,8 +19,8 @@ from deliberations.selectors import (
 from meetings.models import AgendaItem, Session
 from members.models import Body, BodyAccess
 from members.selectors import bodies_for_user
+from pma_governance.demo.loader import load_demo
 from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
-from pma_governance.management.commands.load_demo import load_demo
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,

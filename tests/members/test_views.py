@@ -168,7 +168,7 @@ def test_elu_cannot_write_get_or_post_403(elu: Client, body: Body, call: MemberE
 
 
 def test_the_demo_register_lists_22_titulaires(client: Client) -> None:
-    from pma_governance.management.commands.load_demo import load_demo
+    from pma_governance.demo.loader import load_demo
 
     load_demo()
     from django.contrib.auth import get_user_model

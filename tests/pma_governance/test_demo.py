@@ -15,7 +15,7 @@ from django.urls import reverse
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, Session
 from members.models import BodyAccess
-from pma_governance.management.commands.load_demo import DEMO_PASSWORD
+from pma_governance.demo.loader import DEMO_PASSWORD
 from tests.conftest import export_document, row_counts
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_elu_account_is_linked_to_its_mandate(demo: str) -> None:
 
 
 def test_reimporting_april_alone_keeps_the_june_adoption_of_its_pv(demo: str) -> None:
-    from pma_governance.management.commands.load_demo import DEMO_DIR
+    from pma_governance.demo.loader import DEMO_DIR
 
     call_command("import_session", str(DEMO_DIR / "pma-2023-04-04.json"), stdout=io.StringIO())
 

@@ -1,22 +1,33 @@
-"""manage.py load_demo: the PMA's sessions of 2023 and the demo accounts."""
+"""The demonstration: the PMA's sessions of 2023 (interchange documents beside this
+module), the planned sessions, the demo accounts, and optionally the acts signed and
+published as they were in 2023. `manage.py load_demo` runs it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
+from deliberations.models import Deliberation, VisaTemplate
 from meetings.interchange import import_document
-from meetings.models import Session
-from meetings.services import session_create
+from meetings.models import ProcesVerbal, Session
+from meetings.services import pv_adopt, session_create
 from members.models import Body, BodyAccess, Mandate
+from pma_governance.documents.services import signature_give
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
+from pma_governance.publication.services import (
+    PUBLISHABLE_DELIBERATION,
+    PUBLISHABLE_PV,
+    deliberation_publish,
+    pv_publish,
+)
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo-pma-2023"
 ACCOUNTS = [
     # username, first name, last name, role, staff, mandate external id
@@ -27,38 +38,6 @@ ACCOUNTS = [
 ]
 # Demo addresses on a reserved domain (RFC 2606): convocations go nowhere real.
 DEMO_MAIL_DOMAIN = "pma-demo.example.org"
-
-
-class Command(BaseCommand):
-    help = "Charge la démonstration : séances du PMA de 2023 et comptes de démonstration."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="Ne rien faire si la démonstration est déjà chargée.",
-        )
-        parser.add_argument(
-            "--sign",
-            action="store_true",
-            help=(
-                "Signer aussi les actes déjà signés en 2023 (procès-verbal du 4 avril, "
-                "délibérations du 13 juin) avec le certificat de démonstration, puis les "
-                "publier (portail public, flux, API)."
-            ),
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and Session.objects.filter(body__short_name="PMA").exists():
-            self.stdout.write("Démonstration déjà chargée.")
-            return
-        with transaction.atomic():
-            body = load_demo()
-            if options["sign"]:
-                sign_demo(body)
-        self.stdout.write(self.style.SUCCESS("Démonstration chargée."))
-        for username, *_ in ACCOUNTS:
-            self.stdout.write(f"  {username} / {DEMO_PASSWORD}")
 
 
 def load_demo() -> Body:
@@ -82,8 +61,6 @@ def load_demo() -> Body:
     body.save(update_fields=["siret", "statutes_reference"])
     planned = json.loads((DEMO_DIR / "planned.json").read_text(encoding="utf-8"))
     for entry in planned["sessions"]:
-        import datetime as dt
-
         day = dt.date.fromisoformat(entry["date"])
         if not Session.objects.filter(body=body, date=day).exists():
             session_create(
@@ -110,8 +87,6 @@ def load_demo() -> Body:
 
 
 def _demo_addresses(body: Body) -> None:
-    from django.utils.text import slugify
-
     for mandate in Mandate.objects.filter(body=body, person__email="").select_related("person"):
         person = mandate.person
         person.email = f"{slugify(person.full_name)}@{DEMO_MAIL_DOMAIN}"
@@ -120,8 +95,6 @@ def _demo_addresses(body: Body) -> None:
 
 def _visa_library(body: Body) -> None:
     """The visas the demo acts quote, as the body's reusable library."""
-    from deliberations.models import Deliberation, VisaTemplate
-
     position = 0
     for visas in (
         Deliberation.objects.filter(body=body).order_by("sequence").values_list("visas", flat=True)
@@ -135,14 +108,6 @@ def _visa_library(body: Body) -> None:
 
 def sign_demo(body: Body) -> None:
     """Sign what was signed in 2023: the PV of 4 April (adopted on 13 June) and the acts."""
-    import datetime as dt
-
-    from deliberations.models import Deliberation
-    from meetings.models import ProcesVerbal
-    from meetings.services import pv_adopt
-    from pma_governance.documents.services import signature_give
-    from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
-
     user_model = get_user_model()
     president = user_model.objects.get(username="admin")
     secretary = user_model.objects.get(username="elu")
@@ -177,16 +142,6 @@ def sign_demo(body: Body) -> None:
 def publish_demo(body: Body) -> None:
     """Put the signed acts and PV online today, as R2131-1 wants them: the public portal,
     the feed and the API of the demo then have something to show."""
-    from django.utils import timezone
-
-    from deliberations.models import Deliberation
-    from meetings.models import ProcesVerbal
-    from pma_governance.publication.services import (
-        PUBLISHABLE_DELIBERATION,
-        PUBLISHABLE_PV,
-        deliberation_publish,
-        pv_publish,
-    )
 
     today = timezone.localdate()
     for deliberation in Deliberation.objects.filter(body=body, status__in=PUBLISHABLE_DELIBERATION):

@@ -24,11 +24,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from deliberations import synthetic
 from deliberations.models import Deliberation, Vote
 from deliberations.numbering import format_number
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate, MemberEntity, Person
+from pma_governance.demo import synthetic
 
 SESSIONS_PER_BODY = 200  # default: one body per 200 sessions
 MAX_YEARS = 20  # sessions of a body span at most this many years
