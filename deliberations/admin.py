@@ -12,7 +12,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from deliberations.models import (
-    SIGNED_STATUSES,
     Deliberation,
     DeliberationAnnex,
     Erratum,
@@ -22,15 +21,15 @@ from deliberations.models import (
     Vote,
     VoteNonParticipant,
 )
+from deliberations.services import erratum_create, erratum_validate
 from deliberations.storage import signed_bytes
 from meetings.admin import HistoryAdminMixin, session_frozen
-from pma_governance.documents.services import erratum_create, erratum_validate
 from pma_governance.lib.history import Related
 from pma_governance.lib.pades import sha256_hex
 
 
 def _signed(deliberation: Deliberation | None) -> bool:
-    return deliberation is not None and deliberation.status in SIGNED_STATUSES
+    return deliberation is not None and deliberation.is_signed
 
 
 class DeliberationAnnexForm(forms.ModelForm):

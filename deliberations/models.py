@@ -33,6 +33,8 @@ from pma_governance.lib.db import (
     sql_raise,
 )
 
+# Signed, not yet online: what the secretariat may publish (CGCT R2131-1).
+PUBLISHABLE_STATUSES = ("signed", "transmitted")
 ACK_IDENTIFIER_RE = r"^\d{3}-\d{9}-\d{8}-[A-Za-z0-9_]+-(DE|AR|AI|CC|BF|AU)$"
 
 
@@ -174,6 +176,16 @@ class Deliberation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or 'Projet'} — {self.title}"
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed (then transmitted, published): its texts and facts are frozen."""
+        return self.status in SIGNED_STATUSES
+
+    @property
+    def is_publishable(self) -> bool:
+        """Signed and not yet online (CGCT R2131-1)."""
+        return self.status in PUBLISHABLE_STATUSES
 
 
 class AgendaItemSearch(AgendaItem):

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from deliberations.majority import Ballot, Choice, Tally, VoteError, decide, tally_from_roll_call
-from deliberations.models import Deliberation, NamedVote, VisaTemplate, Vote
+from deliberations.models import (
+    Deliberation,
+    Erratum,
+    NamedVote,
+    VisaTemplate,
+    Vote,
+)
 from deliberations.numbering import format_number, next_sequence, parse_number
 from meetings.facts import item_figures, member_key, session_roll
 from meetings.models import AgendaItem, ProcesVerbal, Session
@@ -90,6 +99,25 @@ def number_assign(*, deliberation: Deliberation, number: str | None = None) -> D
     return deliberation
 
 
+def vote_given(
+    mode: str,
+    *,
+    tally: Tally | None = None,
+    roll_call: dict[str, Collection[Mandate]] | None = None,
+) -> dict[str, Any]:
+    """The vote as `vote_record` takes it, from how it was given: « unanimous », « counts »
+    (the counts) or « roll_call » (the names for, against, abstaining)."""
+    if mode == "unanimous":
+        return {"unanimous": True}
+    if mode == "counts":
+        return {"tally": tally if tally is not None else Tally(for_=0, against=0, abstain=0)}
+    if mode == "roll_call":
+        return {"roll_call": roll_call or {}}
+    raise ValidationError(
+        f"Mode de vote inconnu « {mode} » : unanimité, décompte ou appel nominal."
+    )
+
+
 @transaction.atomic
 def vote_record(
     *,
@@ -99,13 +127,16 @@ def vote_record(
     roll_call: dict[str, Collection[Mandate]] | None = None,
     ballot: Ballot = "show_of_hands",
     not_voting: Collection[Mandate] = (),
+    not_voting_reason: str = "",
     president_vote: Choice | None = None,
     number: str | None = None,
 ) -> Vote:
     """Record the vote on an item: quorum, votants and result are computed and checked.
 
     Exactly one of `unanimous`, `tally` and `roll_call` ({"for": [...], "against": [...],
-    "abstain": [...]}) gives the vote. A deliberation voted here gets its number.
+    "abstain": [...]}) gives the vote (`vote_given` reads them from a vote mode). Members
+    in `not_voting` take no part, for `not_voting_reason` when given. A deliberation voted
+    here gets its number.
     """
     # Lock the session: a roll-call change must not slip in between check and write.
     session = Session.objects.select_for_update().select_related("body").get(pk=item.session_id)
@@ -178,6 +209,7 @@ def vote_record(
         blank=outcome.blank,
         casting_vote=outcome.casting_vote,
         result=outcome.result,
+        not_voting_reason=not_voting_reason.strip() if not_voting else "",
     )
     vote.full_clean(exclude=["not_voting"])
 
@@ -405,3 +437,63 @@ def visa_template_update(*, visa: VisaTemplate, text: str, position: int) -> Vis
 def visa_template_delete(*, visa: VisaTemplate) -> None:
     """Remove a visa from the library; deliberations keep the visas they quote."""
     visa.delete()
+
+
+# --- Errata: a signed act is corrected, never changed ------------------------------------
+
+
+def erratum_validate(
+    *,
+    deliberation: Deliberation | None,
+    pv: ProcesVerbal | None,
+    text: str,
+    date: dt.date,
+) -> None:
+    """Why an erratum cannot be recorded, as a French ValidationError (nothing when it can)."""
+    if (deliberation is None) == (pv is None):
+        raise ValidationError("Un erratum corrige une délibération ou un procès-verbal, un seul.")
+    if not text.strip():
+        raise ValidationError("Le texte de l'erratum est vide.")
+    if deliberation is not None:
+        if not deliberation.is_signed:
+            raise ValidationError(
+                "Cette délibération n'est pas signée : corrigez-la directement, sans erratum."
+            )
+        signed_at = deliberation.signed_at
+    else:
+        assert pv is not None
+        if not pv.is_signed:
+            raise ValidationError(
+                "Ce procès-verbal n'est pas signé : corrigez-le directement, sans erratum."
+            )
+        signed_at = pv.signed_at
+    if signed_at is not None and date < timezone.localdate(signed_at):
+        raise ValidationError(
+            f"Un erratum ne peut être daté d'avant la signature de l'acte "
+            f"({timezone.localdate(signed_at):%d/%m/%Y})."
+        )
+
+
+@transaction.atomic
+def erratum_create(
+    *,
+    text: str,
+    created_by: Any,
+    deliberation: Deliberation | None = None,
+    pv: ProcesVerbal | None = None,
+    date: dt.date | None = None,
+) -> Erratum:
+    """Record an erratum to a signed act; the act itself and its PDF stay as signed."""
+    # The act's row is read locked so that the erratum is checked against its final status.
+    if deliberation is not None:
+        deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    if pv is not None:
+        pv = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
+    date = date or timezone.localdate()
+    erratum_validate(deliberation=deliberation, pv=pv, text=text, date=date)
+    erratum = Erratum(
+        deliberation=deliberation, pv=pv, text=text.strip(), date=date, created_by=created_by
+    )
+    erratum.full_clean()
+    erratum.save()
+    return erratum

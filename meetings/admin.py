@@ -167,9 +167,9 @@ class ProcesVerbalAdmin(HistoryAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "signed_at", "frozen_facts"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        signed = obj is not None and obj.status != ProcesVerbal.Status.DRAFT
+        signed = obj is not None and obj.is_signed
         return not signed and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        signed = obj is not None and obj.status != ProcesVerbal.Status.DRAFT
+        signed = obj is not None and obj.is_signed
         return not signed and super().has_delete_permission(request, obj)

@@ -703,9 +703,9 @@ def _is_frozen(session: Session) -> bool:
         Deliberation.Status.PUBLISHED,
     }
     pv = getattr(session, "pv", None)
-    return (
-        pv is not None and pv.status != ProcesVerbal.Status.DRAFT
-    ) or Deliberation.objects.filter(item__session=session, status__in=signed).exists()
+    return (pv is not None and pv.is_signed) or Deliberation.objects.filter(
+        item__session=session, status__in=signed
+    ).exists()
 
 
 # --- Import -------------------------------------------------------------------------

@@ -26,6 +26,9 @@ from pma_governance.lib.db import (
     sql_raise,
 )
 
+# A signed (or adopted) PV not yet online: what the secretariat may publish.
+PV_PUBLISHABLE_STATUSES = ("signed", "adopted")
+
 
 @history_tracked("SessionEvent")
 class Session(models.Model):
@@ -453,3 +456,13 @@ class ProcesVerbal(models.Model):
 
     def __str__(self) -> str:
         return f"Procès-verbal de la séance du {self.session.date:%d/%m/%Y}"
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed by the president and the secretary (then adopted, published): frozen."""
+        return self.status != ProcesVerbal.Status.DRAFT
+
+    @property
+    def is_publishable(self) -> bool:
+        """Signed and not yet online (CGCT R2131-1)."""
+        return self.status in PV_PUBLISHABLE_STATUSES

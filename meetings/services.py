@@ -11,11 +11,12 @@ from django.db.models import F, Max
 
 from meetings.facts import SessionRoll, member_key, quorum_failed, session_roll
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
-from meetings.proxies import ProxyRules, check_proxies
+from meetings.proxies import ProxyRules, check_proxies, legal_holders
 from meetings.quorum import reconvened_delay_ok
 from meetings.roll import RuleProblem
 from meetings.substitutes import check_substitutes
 from members.models import Body, Mandate, Person
+from pma_governance.lib.richtext import normalize
 
 
 def _problems_error(problems: list[RuleProblem]) -> ValidationError:
@@ -299,8 +300,6 @@ def proxy_revoke(*, proxy: Proxy, at: dt.datetime | None = None) -> Proxy:
 
 def legal_holder_ids(session: Session, giver: Mandate) -> list[int]:
     """Mandates that may legally hold the giver's proxy (for the holder picker)."""
-    from meetings.proxies import legal_holders
-
     roll = session_roll(session)
     return [
         int(member_id)
@@ -445,11 +444,9 @@ def pv_update(
     Two secretaries never silently overwrite each other: a stale version raises
     PvConflict with the texts now stored, for the screen to show both.
     """
-    from pma_governance.lib.richtext import normalize
-
     # Lock the PV row: two saves at once must see each other's version.
     pv = ProcesVerbal.objects.select_for_update().select_related("session").get(pk=pv.pk)
-    if pv.status != ProcesVerbal.Status.DRAFT:
+    if pv.is_signed:
         raise ValidationError("Le procès-verbal est signé : il ne peut plus être modifié.")
     if pv.version != expected_version:
         raise PvConflict(pv, pv_texts(pv))

@@ -26,7 +26,7 @@ from meetings.forms import (
     PvForm,
     SessionForm,
 )
-from meetings.models import AgendaItem, ProcesVerbal, Session
+from meetings.models import AgendaItem, Session
 from meetings.selectors import sessions_for_user, sessions_matching
 from meetings.services import PvConflict, pv_texts, pv_update
 from members.access import can_edit, get_body_for_user, require_perm
@@ -231,7 +231,7 @@ def pv_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, edit=request.method == "POST")
     pv = session.pv
     items = list(session.items.order_by("position"))
-    editable = can_edit(request.user) and pv.status == ProcesVerbal.Status.DRAFT
+    editable = can_edit(request.user) and not pv.is_signed
     conflict: dict[str, Any] | None = None
     if request.method == "POST":
         form = PvForm(request.POST, items=items)

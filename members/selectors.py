@@ -9,12 +9,11 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from members.models import Body, Mandate, MemberEntity, Person
+from pma_governance.lib.roles import ADMINISTRATOR, SECRETARIAT
 
 
 def has_staff_role(user: Any) -> bool:
     """Secretariat or administrator: works on the bodies granted by BodyAccess."""
-    from pma_governance.lib.roles import ADMINISTRATOR, SECRETARIAT
-
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:

@@ -12,17 +12,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from deliberations.models import Deliberation, VisaTemplate
+from deliberations.models import PUBLISHABLE_STATUSES, Deliberation, VisaTemplate
 from meetings.interchange import import_document
-from meetings.models import ProcesVerbal, Session
+from meetings.models import PV_PUBLISHABLE_STATUSES, ProcesVerbal, Session
 from meetings.services import pv_adopt, session_create
 from members.models import Body, BodyAccess, Mandate
 from pma_governance.documents.services import signature_give
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
 from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
 from pma_governance.publication.services import (
-    PUBLISHABLE_DELIBERATION,
-    PUBLISHABLE_PV,
     deliberation_publish,
     pv_publish,
 )
@@ -113,7 +111,7 @@ def sign_demo(body: Body) -> None:
     secretary = user_model.objects.get(username="elu")
     april = Session.objects.get(body=body, date=dt.date(2023, 4, 4))
     pv = ProcesVerbal.objects.get(session=april)
-    if pv.status == ProcesVerbal.Status.DRAFT:
+    if not pv.is_signed:
         signature_give(kind="pv", role="president", user=president, session=april)
         signature_give(kind="pv", role="secretary", user=secretary, session=april)
         adoption = april.pv.adopted_by_items.first()
@@ -144,7 +142,7 @@ def publish_demo(body: Body) -> None:
     the feed and the API of the demo then have something to show."""
 
     today = timezone.localdate()
-    for deliberation in Deliberation.objects.filter(body=body, status__in=PUBLISHABLE_DELIBERATION):
+    for deliberation in Deliberation.objects.filter(body=body, status__in=PUBLISHABLE_STATUSES):
         deliberation_publish(deliberation=deliberation, published_on=today)
-    for pv in ProcesVerbal.objects.filter(session__body=body, status__in=PUBLISHABLE_PV):
+    for pv in ProcesVerbal.objects.filter(session__body=body, status__in=PV_PUBLISHABLE_STATUSES):
         pv_publish(pv=pv, published_on=today)

@@ -4,18 +4,14 @@ PV's draft is previewed as the document lays it out."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from deliberations.models import (
-    SIGNED_STATUSES,
     Deliberation,
-    Erratum,
     SignatureConsent,
     SignedDocument,
 )
@@ -28,64 +24,6 @@ from pma_governance.documents.signing import (
     pv_problems,
     pv_sign,
 )
-
-
-def erratum_validate(
-    *,
-    deliberation: Deliberation | None,
-    pv: ProcesVerbal | None,
-    text: str,
-    date: dt.date,
-) -> None:
-    """Why an erratum cannot be recorded, as a French ValidationError (nothing when it can)."""
-    if (deliberation is None) == (pv is None):
-        raise ValidationError("Un erratum corrige une délibération ou un procès-verbal, un seul.")
-    if not text.strip():
-        raise ValidationError("Le texte de l'erratum est vide.")
-    if deliberation is not None:
-        if deliberation.status not in SIGNED_STATUSES:
-            raise ValidationError(
-                "Cette délibération n'est pas signée : corrigez-la directement, sans erratum."
-            )
-        signed_at = deliberation.signed_at
-    else:
-        assert pv is not None
-        if pv.status == ProcesVerbal.Status.DRAFT:
-            raise ValidationError(
-                "Ce procès-verbal n'est pas signé : corrigez-le directement, sans erratum."
-            )
-        signed_at = pv.signed_at
-    if signed_at is not None and date < timezone.localdate(signed_at):
-        raise ValidationError(
-            f"Un erratum ne peut être daté d'avant la signature de l'acte "
-            f"({timezone.localdate(signed_at):%d/%m/%Y})."
-        )
-
-
-@transaction.atomic
-def erratum_create(
-    *,
-    text: str,
-    created_by: Any,
-    deliberation: Deliberation | None = None,
-    pv: ProcesVerbal | None = None,
-    date: dt.date | None = None,
-) -> Erratum:
-    """Record an erratum to a signed act; the act itself and its PDF stay as signed."""
-    # The act's row is read locked so that the erratum is checked against its final status.
-    if deliberation is not None:
-        deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
-    if pv is not None:
-        pv = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
-    date = date or timezone.localdate()
-    erratum_validate(deliberation=deliberation, pv=pv, text=text, date=date)
-    erratum = Erratum(
-        deliberation=deliberation, pv=pv, text=text.strip(), date=date, created_by=created_by
-    )
-    erratum.full_clean()
-    erratum.save()
-    return erratum
-
 
 # --- Each signatory signs from their own account ------------------------------------------
 
@@ -111,11 +49,11 @@ def signature_pending_problems(
     """Why this act cannot be signed yet, in French (empty when it can)."""
     if kind == "pv":
         assert pv is not None
-        if pv.status != ProcesVerbal.Status.DRAFT:
+        if pv.is_signed:
             return [f"Le procès-verbal de la séance du {session.date:%d/%m/%Y} est déjà signé."]
         return pv_problems(session)
     assert deliberation is not None
-    if deliberation.status in SIGNED_STATUSES:
+    if deliberation.is_signed:
         return [f"La délibération n° {deliberation.number} est déjà signée."]
     if deliberation.status != Deliberation.Status.VOTED:
         return ["La délibération doit être votée avant d'être signée."]

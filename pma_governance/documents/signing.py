@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from deliberations.models import SIGNED_STATUSES, Deliberation, SignedDocument
+from deliberations.models import Deliberation, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Mandate
@@ -149,7 +149,7 @@ def pv_sign(*, pv: ProcesVerbal, president_user: Any, secretary_user: Any) -> Si
         .get(pk=pv.session_id)
     )
     pv = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
-    if pv.status != ProcesVerbal.Status.DRAFT:
+    if pv.is_signed:
         raise ValidationError(
             f"Le procès-verbal de la séance du {session.date:%d/%m/%Y} est déjà signé."
         )
@@ -243,7 +243,7 @@ def deliberation_sign(
         .get(pk=deliberation.pk)
     )
     label = f"La délibération n° {deliberation.number}" if deliberation.number else "Ce projet"
-    if deliberation.status in SIGNED_STATUSES:
+    if deliberation.is_signed:
         raise ValidationError(f"{label} est déjà signée.")
     if deliberation.status != Deliberation.Status.VOTED or not hasattr(deliberation.item, "vote"):
         raise ValidationError(f"{label} n'a pas été votée : elle ne peut être signée.")

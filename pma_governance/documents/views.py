@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberations.models import SignatureConsent, SignedDocument
 from deliberations.selectors import deliberations_for_user, published_deliberations
+from deliberations.services import erratum_create
 from deliberations.storage import document_filename, get_signed, signed_bytes
 from meetings.access import get_session_for_user
 from meetings.forms import PvForm
@@ -29,7 +30,6 @@ from pma_governance.documents.catalog import DOCUMENTS, document_pdf, liste_pdf
 from pma_governance.documents.forms import ErratumForm
 from pma_governance.documents.services import (
     ROLE_LABELS,
-    erratum_create,
     pv_preview_html,
     signature_give,
     signature_withdraw,

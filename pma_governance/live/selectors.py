@@ -22,6 +22,7 @@ from meetings.facts import (
 from meetings.models import AgendaItem, Attendance, Proxy, Session
 from meetings.proxies import legal_holders
 from meetings.quorum import QuorumResult, quorum_check
+from meetings.roll import same_entity
 from meetings.services import proxy_rules, roll_problems
 from members.models import Mandate
 from members.selectors import mandates_open_on
@@ -34,6 +35,8 @@ class RollRow:
     present_now: bool
     holds: list[Proxy] = field(default_factory=list)
     gave: Proxy | None = None
+    # For a suppléant: the absent titulaires he may sit for (meetings.roll.same_entity).
+    may_replace: list[Mandate] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -167,6 +170,11 @@ def live_state(session: Session) -> LiveState:
         )
     problems = [p.message for p in roll_problems(session, roll)]
     absent = [r.mandate for r in rows if r.is_titulaire and r.status != Attendance.Status.PRESENT]
+    entry_of = {e.member_id: e for e in entries}
+    for row in rows:
+        if not row.is_titulaire:
+            own = entry_of[member_key(row.mandate)]
+            row.may_replace = [t for t in absent if same_entity(own, entry_of[member_key(t)])]
     return LiveState(
         session=session,
         roll=roll,

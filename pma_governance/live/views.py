@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from deliberations.majority import Tally
 from deliberations.models import Vote
-from deliberations.services import vote_cancel, vote_record
+from deliberations.services import vote_cancel, vote_given, vote_record
 from meetings import services
 from meetings.access import get_session_for_user
 from meetings.models import AgendaItem, Attendance, Proxy, Session
@@ -256,33 +256,28 @@ def vote_entry(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render(request, session, vote_forms={item.pk: form}, focus=f"item{item.pk}")
     data = form.cleaned_data
-    common: dict[str, Any] = {
-        "item": item,
-        "ballot": data["ballot"],
-        "not_voting": list(data["not_voting"]),
-        "president_vote": data["president_vote"] or None,
-    }
+    given = vote_given(
+        data["mode"],
+        tally=Tally(
+            for_=data["votes_for"] or 0,
+            against=data["votes_against"] or 0,
+            abstain=data["abstentions"] or 0,
+            blank=data["blank"] or 0,
+        ),
+        roll_call=form.roll_call_choices(),  # type: ignore[arg-type]
+    )
     try:
-        if data["mode"] == "unanimous":
-            vote = vote_record(unanimous=True, **common)
-        elif data["mode"] == "roll_call":
-            vote = vote_record(roll_call=form.roll_call_choices(), **common)  # type: ignore[arg-type]
-        else:
-            vote = vote_record(
-                tally=Tally(
-                    for_=data["votes_for"],
-                    against=data["votes_against"],
-                    abstain=data["abstentions"],
-                    blank=data["blank"],
-                ),
-                **common,
-            )
+        vote = vote_record(
+            item=item,
+            ballot=data["ballot"],
+            not_voting=list(data["not_voting"]),
+            not_voting_reason=data["not_voting_reason"] or "",
+            president_vote=data["president_vote"] or None,
+            **given,
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return _render(request, session, vote_forms={item.pk: form}, focus=f"item{item.pk}")
-    if data["not_voting_reason"] and data["not_voting"]:
-        vote.not_voting_reason = data["not_voting_reason"]
-        vote.save(update_fields=["not_voting_reason"])
     return _done(
         request,
         session,

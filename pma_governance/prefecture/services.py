@@ -25,10 +25,10 @@ from django.utils import timezone
 from deliberations.actes import NATURES, matiere_label, nature_abbreviation
 from deliberations.models import (
     ACK_IDENTIFIER_RE,
-    SIGNED_STATUSES,
     Deliberation,
     DeliberationAnnex,
 )
+from deliberations.storage import document_filename, stored_pdf
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.pades import sha256_hex
 
@@ -134,12 +134,10 @@ def _zip_entry(name: str, when: dt.date) -> zipfile.ZipInfo:
 
 def prefecture_zip(deliberation: Deliberation) -> bytes:
     """The ZIP for the contrôle de légalité: signed PDF, annexes, ACTES metadata."""
-    from deliberations.storage import document_filename, stored_pdf
-
     deliberation = Deliberation.objects.select_related("body", "item__session").get(
         pk=deliberation.pk
     )
-    if deliberation.status not in SIGNED_STATUSES:
+    if not deliberation.is_signed:
         raise ValidationError(
             f"La délibération n° {deliberation.number or '(projet)'} n'est pas signée : elle ne "
             "peut être transmise en préfecture."
@@ -238,7 +236,7 @@ def _locked_signed(deliberation: Deliberation) -> Deliberation:
         .select_related("body", "item__session")
         .get(pk=deliberation.pk)
     )
-    if deliberation.status not in SIGNED_STATUSES:
+    if not deliberation.is_signed:
         raise ValidationError(
             f"La délibération n° {deliberation.number or '(projet)'} n'est pas signée : sa "
             "transmission en préfecture ne peut être enregistrée."

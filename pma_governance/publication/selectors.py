@@ -37,6 +37,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 
 from deliberations.models import Deliberation, Erratum, Vote
 from deliberations.selectors import published_deliberations, published_pvs
+from deliberations.statements import votes_with_names
 from meetings.models import ProcesVerbal, Session
 from members.models import Body, Mandate
 
@@ -100,8 +101,6 @@ def public_deliberation_by_slug(body: Body, slug: str) -> Deliberation:
 
 def vote_with_names(deliberation: Deliberation) -> Vote | None:
     """The act's vote with its non-participants and named votes (three queries at most)."""
-    from deliberations.statements import votes_with_names
-
     return votes_with_names(Vote.objects.filter(item_id=deliberation.item_id)).first()
 
 

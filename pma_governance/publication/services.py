@@ -15,9 +15,6 @@ from deliberations.storage import get_signed
 from meetings.models import ProcesVerbal
 from pma_governance.lib.db import refused_when_frozen
 
-PUBLISHABLE_DELIBERATION = (Deliberation.Status.SIGNED, Deliberation.Status.TRANSMITTED)
-PUBLISHABLE_PV = (ProcesVerbal.Status.SIGNED, ProcesVerbal.Status.ADOPTED)
-
 
 def _date_problems(published_on: dt.date, signed_at: dt.datetime | None) -> list[str]:
     problems = []
@@ -46,7 +43,7 @@ def deliberation_publish(*, deliberation: Deliberation, published_on: dt.date) -
             f" depuis le {deliberation.published_on:%d/%m/%Y}" if deliberation.published_on else ""
         )
         raise ValidationError(f"{label} est déjà publiée{since}.")
-    if deliberation.status not in PUBLISHABLE_DELIBERATION:
+    if not deliberation.is_publishable:
         raise ValidationError(f"{label} n'est pas signée : elle ne peut être publiée.")
     if get_signed("deliberation", deliberation=deliberation) is None:
         raise ValidationError(
@@ -74,7 +71,7 @@ def pv_publish(*, pv: ProcesVerbal, published_on: dt.date) -> ProcesVerbal:
     if pv.status == ProcesVerbal.Status.PUBLISHED:
         since = f" depuis le {pv.published_on:%d/%m/%Y}" if pv.published_on else ""
         raise ValidationError(f"{label} est déjà publié{since}.")
-    if pv.status not in PUBLISHABLE_PV:
+    if not pv.is_publishable:
         raise ValidationError(f"{label} n'est pas signé : il ne peut être publié.")
     if get_signed("pv", session=pv.session) is None:
         raise ValidationError(f"{label} n'a pas de PDF signé enregistré : il ne peut être publié.")

@@ -26,10 +26,9 @@ from deliberations.models import (
     Vote,
     VoteNonParticipant,
 )
-from deliberations.services import vote_record
+from deliberations.services import erratum_create, vote_record
 from deliberations.storage import get_signed, store_signed
 from meetings.models import ProcesVerbal, Session
-from pma_governance.documents.services import erratum_create
 from pma_governance.lib.db import frozen_refusal
 from pma_governance.prefecture.services import annex_add
 from tests.conftest import Council

@@ -6,14 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from deliberations.majority import Tally
 from deliberations.models import Deliberation, Vote
-from deliberations.services import vote_record
+from deliberations.services import (
+    agenda_item_change,
+    agenda_item_create,
+    vote_given,
+    vote_record,
+)
 from meetings.models import Session
 from meetings.services import presence_change, proxy_grant
 from members.models import Body
 from tests.conftest import Council, refused_service
+from tests.factories import AgendaItemFactory, DeliberationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +82,48 @@ def test_non_participant_holding_a_proxy_withholds_two_votes(four_present: Counc
     assert vote.votes_for == 3
     assert vote.result == Vote.Result.ADOPTED
     assert list(vote.not_voting.all()) == [council["Alice"]]
+
+
+def test_the_reason_a_member_takes_no_part_is_recorded_with_the_vote(
+    four_present: Council,
+) -> None:
+    council = four_present
+
+    vote = vote_record(
+        item=council.items[1],
+        unanimous=True,
+        not_voting=[council["Alice"]],
+        not_voting_reason="  intéressée à l'affaire ",
+    )
+
+    assert vote.not_voting_reason == "intéressée à l'affaire"
+
+
+def test_a_reason_without_a_member_taking_no_part_is_not_kept(four_present: Council) -> None:
+    vote = vote_record(item=four_present.items[1], unanimous=True, not_voting_reason="sans objet")
+
+    assert vote.not_voting_reason == ""
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("unanimous", {"unanimous": True}),
+        ("counts", {"tally": Tally(for_=3, against=1)}),
+        ("roll_call", {"roll_call": {"for": []}}),
+    ],
+)
+def test_a_vote_mode_gives_the_one_way_the_vote_is_recorded(
+    mode: str, expected: dict[str, object]
+) -> None:
+    given = vote_given(mode, tally=Tally(for_=3, against=1), roll_call={"for": []})
+
+    assert given == expected
+
+
+def test_an_unknown_vote_mode_is_refused_in_french() -> None:
+    with pytest.raises(ValidationError, match="Mode de vote inconnu « à main levée »"):
+        vote_given("à main levée")
 
 
 def test_non_participant_cannot_vote_by_name(four_present: Council) -> None:
@@ -212,3 +261,31 @@ def test_number_clash_leaves_nothing_half_written(pma_counter_at_191: Council) -
     assert "Le numéro 2023/PMA00192 est déjà attribué" in message
     assert not Vote.objects.filter(item=council.items[2]).exists()
     assert Body.objects.get(pk=council.body.pk).last_deliberation_sequence == 192
+
+
+def test_a_point_whose_projet_cannot_be_attached_is_not_added(db: None) -> None:
+    session = SessionFactory()
+    draft = DeliberationFactory(item=None, body=session.body)
+
+    message = refused_service(
+        lambda: agenda_item_create(
+            session=session, kind="information", title="Actualités", draft=draft
+        )
+    )
+
+    assert "n'est pas un point « Délibération »" in message
+    assert not session.items.exists()
+
+
+def test_a_point_changes_its_projet_in_one_step(db: None) -> None:
+    session = SessionFactory()
+    item = AgendaItemFactory(session=session, position=1, title="Partenariat")
+    first = DeliberationFactory(item=item, body=session.body, title="Premier projet")
+    second = DeliberationFactory(item=None, body=session.body, title="Second projet")
+
+    agenda_item_change(item=item, kind="deliberation", title="Partenariat", draft=second)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.item is None
+    assert second.item == item
