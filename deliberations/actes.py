@@ -91,3 +91,12 @@ def nature_abbreviation(code: str) -> str:
 
 def matiere_label(code: str) -> str:
     return MATIERES.get(code, "")
+
+
+def matiere_path(code: str) -> list[tuple[str, str]]:
+    """The matière and the levels above it, each as (code, label): « 7.5.1 » gives
+    7 Finances locales, 7.5 Subventions, 7.5.1 … (levels unknown to the nomenclature are
+    left out)."""
+    levels = code.split(".")
+    prefixes = [".".join(levels[: n + 1]) for n in range(len(levels))]
+    return [(prefix, MATIERES[prefix]) for prefix in prefixes if prefix in MATIERES]

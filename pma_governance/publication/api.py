@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from deliberations.actes import MATIERES, NATURES
+from deliberations.actes import NATURES, matiere_label, matiere_path
 from deliberations.models import Deliberation, Vote
 from meetings.models import Session
 from members.models import Body
@@ -224,12 +224,10 @@ def _session_json(request: HttpRequest, session: Session) -> JsonDict:
 
 
 def _matiere_json(code: str) -> JsonDict:
-    levels = code.split(".")
-    prefixes = [".".join(levels[: n + 1]) for n in range(len(levels))]
     return {
         "code": code,
-        "label": MATIERES.get(code) or None,
-        "path": [{"code": p, "label": MATIERES[p]} for p in prefixes if p in MATIERES],
+        "label": matiere_label(code) or None,
+        "path": [{"code": prefix, "label": label} for prefix, label in matiere_path(code)],
     }
 
 

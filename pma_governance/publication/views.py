@@ -23,7 +23,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from deliberations.access import get_deliberation_for_user
-from deliberations.actes import MATIERES, NATURES
+from deliberations.actes import NATURES, matiere_label, matiere_path
 from deliberations.models import Deliberation, SignedDocument
 from deliberations.selectors import published_pvs
 from deliberations.statements import vote_context
@@ -139,15 +139,10 @@ def session_page(request: HttpRequest, short_name: str, day: str) -> HttpRespons
 
 
 def _matiere(code: str) -> dict[str, str]:
-    levels = code.split(".")
     return {
         "code": code,
-        "label": MATIERES.get(code, ""),
-        "path": " / ".join(
-            MATIERES[".".join(levels[: n + 1])]
-            for n in range(len(levels))
-            if ".".join(levels[: n + 1]) in MATIERES
-        ),
+        "label": matiere_label(code),
+        "path": " / ".join(label for _, label in matiere_path(code)),
     }
 
 
