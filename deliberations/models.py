@@ -14,6 +14,7 @@ from deliberations.actes import MATIERE_CHOICES, NATURE_CHOICES
 from deliberations.triggers import (
     DELIBERATION_STATUS_RANKS,
     SIGNED_SQL,
+    annex_frozen_with_act,
     deliberation_search_vector,
     frozen_vote,
     frozen_vote_detail,
@@ -25,12 +26,9 @@ from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.triggers import signed_act_needs_frozen_session
 from members.models import Body, Mandate
 from pma_governance.lib.db import (
-    FACTS_FROZEN_MESSAGE,
-    RETURN_ROW,
     history_tracked,
     insert_only,
     signed_act_frozen,
-    sql_raise,
 )
 
 # Signed, not yet online: what the secretariat may publish (CGCT R2131-1).
@@ -506,42 +504,7 @@ class DeliberationAnnex(models.Model):
         ]
         triggers = [
             # An annex of a signed act stays as it was; none is added once the act is sent.
-            pgtrigger.Trigger(
-                name="annex_frozen_with_act",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-                declare=[("act_status", "text"), ("act_number", "text")],
-                func=pgtrigger.Func(
-                    "IF TG_OP <> 'INSERT' THEN "
-                    "SELECT d.status, d.number INTO act_status, act_number "
-                    "FROM deliberations_deliberation d WHERE d.id = OLD.deliberation_id "
-                    "FOR KEY SHARE; "
-                    f"IF act_status IN {SIGNED_SQL} THEN "
-                    + sql_raise(
-                        FACTS_FROZEN_MESSAGE + " Annexes de la délibération n° ",
-                        "act_number || ' : figées avec l''acte signé.'",
-                    )
-                    + " END IF; END IF; "
-                    "IF TG_OP <> 'DELETE' THEN "
-                    "SELECT d.status, d.number INTO act_status, act_number "
-                    "FROM deliberations_deliberation d WHERE d.id = NEW.deliberation_id "
-                    "FOR KEY SHARE; "
-                    f"IF TG_OP = 'UPDATE' AND act_status IN {SIGNED_SQL} THEN "
-                    + sql_raise(
-                        FACTS_FROZEN_MESSAGE + " Annexes de la délibération n° ",
-                        "act_number || ' : figées avec l''acte signé.'",
-                    )
-                    + " END IF; "
-                    "IF act_status IN ('transmitted', 'published') THEN "
-                    + sql_raise(
-                        "La délibération n° ",
-                        "act_number || ' est transmise en préfecture : aucune annexe ne peut "
-                        "plus lui être ajoutée.'",
-                    )
-                    + " END IF; END IF; "
-                    + RETURN_ROW
-                ),
-            ),
+            annex_frozen_with_act(),
         ]
 
     def __str__(self) -> str:

@@ -144,3 +144,43 @@ def deliberation_search_vector() -> pgtrigger.Trigger:
             + "; END IF; RETURN NEW;"
         ),
     )
+
+
+def annex_frozen_with_act() -> pgtrigger.Trigger:
+    """Refuses to change an annex of a signed act, or to add one once the act is sent."""
+    return pgtrigger.Trigger(
+        name="annex_frozen_with_act",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[("act_status", "text"), ("act_number", "text")],
+        func=pgtrigger.Func(
+            "IF TG_OP <> 'INSERT' THEN "
+            "SELECT d.status, d.number INTO act_status, act_number "
+            "FROM deliberations_deliberation d WHERE d.id = OLD.deliberation_id "
+            "FOR KEY SHARE; "
+            f"IF act_status IN {SIGNED_SQL} THEN "
+            + sql_raise(
+                FACTS_FROZEN_MESSAGE + " Annexes de la délibération n° ",
+                "act_number || ' : figées avec l''acte signé.'",
+            )
+            + " END IF; END IF; "
+            "IF TG_OP <> 'DELETE' THEN "
+            "SELECT d.status, d.number INTO act_status, act_number "
+            "FROM deliberations_deliberation d WHERE d.id = NEW.deliberation_id "
+            "FOR KEY SHARE; "
+            f"IF TG_OP = 'UPDATE' AND act_status IN {SIGNED_SQL} THEN "
+            + sql_raise(
+                FACTS_FROZEN_MESSAGE + " Annexes de la délibération n° ",
+                "act_number || ' : figées avec l''acte signé.'",
+            )
+            + " END IF; "
+            "IF act_status IN ('transmitted', 'published') THEN "
+            + sql_raise(
+                "La délibération n° ",
+                "act_number || ' est transmise en préfecture : aucune annexe ne peut "
+                "plus lui être ajoutée.'",
+            )
+            + " END IF; END IF; "
+            + RETURN_ROW
+        ),
+    )
