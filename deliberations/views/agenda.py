@@ -76,7 +76,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "add_form": AgendaItemForm(session=session) if editable else None,
     }
-    return render(request, "meetings/session_detail.html", context)
+    return render(request, "deliberations/agenda/session_detail.html", context)
 
 
 # --- Ordre du jour ----------------------------------------------------------------------
@@ -105,7 +105,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_hub_url(session, f"point-{item.pk}"))
     return render(
         request,
-        "meetings/item_form.html",
+        "deliberations/agenda/item_form.html",
         {"nav": "sessions", "session": session, "form": form, "item": None},
     )
 
@@ -139,7 +139,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             return redirect(_hub_url(session, f"point-{item.pk}"))
     return render(
         request,
-        "meetings/item_form.html",
+        "deliberations/agenda/item_form.html",
         {"nav": "sessions", "session": session, "form": form, "item": item},
     )
 
@@ -162,7 +162,7 @@ def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if _is_htmx(request):
         return render(
             request,
-            "meetings/session_agenda.html",
+            "deliberations/agenda/session_agenda.html",
             {
                 "session": session,
                 "items": _agenda(session),
@@ -196,6 +196,6 @@ def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return redirect(_hub_url(session))
     return render(
         request,
-        "meetings/item_confirm_remove.html",
+        "deliberations/agenda/item_confirm_remove.html",
         {"nav": "sessions", "session": session, "item": item},
     )

@@ -184,7 +184,7 @@ def erratum_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             return redirect(back)
     return render(
         request,
-        "deliberations/erratum_form.html",
+        "documents/erratum_form.html",
         {"form": form, "label": label, "back": back, "nav": "deliberations"},
     )
 

@@ -102,7 +102,7 @@ def _render(
         render_id=uuid.uuid4().hex[:12],
         statuses=Attendance.Status.choices,
     )
-    template = "meetings/live/_panel.html" if request.htmx else "meetings/live/live.html"  # type: ignore[attr-defined]
+    template = "live/_panel.html" if request.htmx else "live/live.html"  # type: ignore[attr-defined]
     response = render(request, template, ctx, status=status)
     return response
 
@@ -133,7 +133,7 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
 def quorum_panel(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     state = screen.live_state(session)
-    return render(request, "meetings/live/_quorum.html", screen.context(state))
+    return render(request, "live/_quorum.html", screen.context(state))
 
 
 @require_POST

@@ -49,7 +49,7 @@ def _page(request: HttpRequest, deliberation: Deliberation, **forms: Any) -> Htt
     """The panel on a page of its own: after a refusal, with the errors and the typed values."""
     return render(
         request,
-        "deliberations/prefecture.html",
+        "prefecture/prefecture.html",
         {"nav": "deliberations", "d": deliberation, **forms},
     )
 

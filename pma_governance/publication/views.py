@@ -290,7 +290,7 @@ def _follow_up_page(request: HttpRequest, deliberation: Deliberation, **forms: A
     """The act's follow-up panel on a page of its own, with the refused form's errors."""
     return render(
         request,
-        "deliberations/prefecture.html",
+        "prefecture/prefecture.html",
         {"nav": "deliberations", "d": deliberation, **forms},
     )
 

@@ -25,7 +25,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "deliberations/search.html",
+        "search/search.html",
         {
             "nav": "search",
             "form": form,

@@ -413,7 +413,7 @@ def _pv_panel(session: Session, user: User, query: str = "", *, source: bool = F
     request = RequestFactory().get(f"/seances/{session.pk}/{query}")
     request.user = user
     markup = render_to_string(
-        "meetings/_publication_panel.html",
+        "publication/_publication_panel.html",
         {"session": Session.objects.get(pk=session.pk), "perms": PermWrapper(user)},
         request=request,
     )

@@ -13,7 +13,7 @@ from meetings.models import Session
 register = template.Library()
 
 
-@register.inclusion_tag("deliberations/_signature_panel.html", takes_context=True)
+@register.inclusion_tag("documents/_signature_panel.html", takes_context=True)
 def signature_panel(
     context: dict[str, Any],
     kind: str,
