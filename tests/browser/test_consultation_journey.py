@@ -15,7 +15,7 @@ from members.models import Mandate
 from pma_governance.lib.roles import ELECTED, ensure_roles
 from tests.browser.conftest import PASSWORD, login, screenshot
 from tests.conftest import SEED_PATH, import_file
-from tests.deliberations.publication_helpers import publish_fast, sign_pv_fast
+from tests.pma_governance.publication.helpers import publish_fast, sign_pv_fast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

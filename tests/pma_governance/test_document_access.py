@@ -27,7 +27,6 @@ from meetings.models import ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
 from pma_governance.lib.roles import ensure_roles
-from tests.deliberations.publication_helpers import sign_fast, sign_pv_fast
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -38,6 +37,7 @@ from tests.factories import (
     VoteFactory,
     elu_client,
 )
+from tests.pma_governance.publication.helpers import sign_fast, sign_pv_fast
 
 pytestmark = pytest.mark.django_db
 

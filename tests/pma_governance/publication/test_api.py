@@ -16,20 +16,20 @@ from deliberations.models import Deliberation, Erratum, Vote
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
 from pma_governance.publication import api
-from tests.deliberations.public_world import (
-    Hidden,
-    hidden_things,
-    published_assembly,
-    voted_act,
-)
-from tests.deliberations.publication_helpers import (
+from tests.factories import BodyFactory, SessionFactory, UserFactory
+from tests.pma_governance.publication.helpers import (
     IDENTIFIER,
     NUMBER,
     publish_fast,
     sign_fast,
     sign_pv_fast,
 )
-from tests.factories import BodyFactory, SessionFactory, UserFactory
+from tests.pma_governance.publication.public_world import (
+    Hidden,
+    hidden_things,
+    published_assembly,
+    voted_act,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from meetings.models import ProcesVerbal, Session
 from pma_governance.documents.signing import deliberation_sign
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT
 from pma_governance.prefecture.services import ACTES_NAMESPACE
-from tests.deliberations.publication_helpers import (
+from tests.pma_governance.publication.helpers import (
     IDENTIFIER,
     NUMBER,
     PASSPHRASE,

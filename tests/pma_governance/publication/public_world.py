@@ -16,7 +16,6 @@ from django.utils import timezone
 from deliberations.models import Deliberation, Vote
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body
-from tests.deliberations.publication_helpers import publish_fast, sign_fast, sign_pv_fast
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     SessionFactory,
     VoteFactory,
 )
+from tests.pma_governance.publication.helpers import publish_fast, sign_fast, sign_pv_fast
 
 PUBLISHED_ON = dt.date(2023, 12, 1)
 # A SIRET that passes the INSEE check digit (Luhn), as Validata checks it.

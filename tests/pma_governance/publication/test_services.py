@@ -22,7 +22,7 @@ from pma_governance.publication.opendata import (
 from pma_governance.publication.selectors import scdl_deliberations
 from pma_governance.publication.services import deliberation_publish, pv_publish
 from tests.conftest import refused_service
-from tests.deliberations.publication_helpers import (
+from tests.pma_governance.publication.helpers import (
     IDENTIFIER,
     NUMBER,
     SIGNED_ON,

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from deliberations.models import Vote
 from members.models import Body
-from tests.deliberations.search_helpers import act, elu_of
 from tests.factories import BodyFactory
+from tests.pma_governance.search.helpers import act, elu_of
 
 pytestmark = pytest.mark.django_db
 

@@ -23,14 +23,6 @@ from deliberations.models import Deliberation, Erratum, SignedDocument
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body
 from pma_governance.publication import views as views_public
-from tests.deliberations.public_world import hidden_things, published_assembly
-from tests.deliberations.publication_helpers import (
-    IDENTIFIER,
-    NUMBER,
-    publish_fast,
-    sign_fast,
-    sign_pv_fast,
-)
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -39,6 +31,14 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from tests.pma_governance.publication.helpers import (
+    IDENTIFIER,
+    NUMBER,
+    publish_fast,
+    sign_fast,
+    sign_pv_fast,
+)
+from tests.pma_governance.publication.public_world import hidden_things, published_assembly
 
 pytestmark = pytest.mark.django_db
 

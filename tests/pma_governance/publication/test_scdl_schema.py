@@ -13,16 +13,16 @@ from django.urls import reverse
 from deliberations.models import Deliberation, Vote
 from meetings.models import Session
 from members.models import Body
-from tests.deliberations.public_world import (
+from tests.factories import SessionFactory
+from tests.pma_governance.publication.helpers import IDENTIFIER, NUMBER, publish_fast
+from tests.pma_governance.publication.public_world import (
     SIRET,
     hidden_things,
     published_assembly,
     secret_ballot,
     voted_act,
 )
-from tests.deliberations.publication_helpers import IDENTIFIER, NUMBER, publish_fast
-from tests.deliberations.scdl_schema import HEADER, file_problems, row_problems
-from tests.factories import SessionFactory
+from tests.pma_governance.publication.scdl_schema import HEADER, file_problems, row_problems
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from deliberations.models import Deliberation
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
-from tests.deliberations.public_world import Hidden, hidden_things, published_assembly
-from tests.deliberations.publication_helpers import NUMBER, publish_fast, sign_pv_fast
 from tests.factories import BodyFactory
+from tests.pma_governance.publication.helpers import NUMBER, publish_fast, sign_pv_fast
+from tests.pma_governance.publication.public_world import Hidden, hidden_things, published_assembly
 
 pytestmark = pytest.mark.django_db
 

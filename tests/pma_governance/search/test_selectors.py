@@ -21,7 +21,6 @@ from members.models import Body
 from pma_governance.lib.history import event_model
 from pma_governance.search import selectors as search_module
 from pma_governance.search.selectors import Kind, SearchFilters, SearchHit, archive_search
-from tests.deliberations.search_helpers import act, elu_of
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     SuperUserFactory,
     UserFactory,
 )
+from tests.pma_governance.search.helpers import act, elu_of
 
 pytestmark = pytest.mark.django_db
 
