@@ -129,9 +129,9 @@ def session_facts(session: Session, *, item: AgendaItem | None = None) -> dict[s
 
     With `item`, only that item is kept: what a deliberation states besides the roll.
     """
-    from meetings.interchange import export_session
+    from deliberations.facts import session_document
 
-    facts = export_session(session.body, session.date)
+    facts = session_document(session)
     if item is not None:
         position = list(session.items.order_by("position").values_list("pk", flat=True))
         index = position.index(item.pk)
