@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "deliberations",
+    "pma_governance.interchange",
 ]
 
 MIDDLEWARE = [

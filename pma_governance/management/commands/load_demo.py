@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from meetings.interchange import import_document
 from meetings.models import Session
 from meetings.services import session_create
 from members.models import Body, BodyAccess, Mandate
+from pma_governance.interchange.importer import import_document
 from pma_governance.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
