@@ -1,9 +1,8 @@
-"""Importing a session document: create or replace the session it describes, all or nothing.
-
-`import_document` has the document validated first (every problem by JSON path, nothing
-written), then writes it in one transaction through the services, which apply the rules
-again: the body and mandates are created or updated, the session of that date replaced
-(links from later sessions kept), then its roll, items, acts and votes recorded.
+"""Importing a session document creates or replaces the session it describes, all or
+nothing: the document is validated first (every problem by JSON path, nothing written),
+then written in one transaction through the services, which apply the rules again — the
+body and mandates created or updated, the session of that date replaced (the links later
+sessions have to it kept), then its roll, items, acts and votes recorded.
 """
 
 from __future__ import annotations
@@ -24,13 +23,9 @@ from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
 from meetings.services import agenda_item_add, roll_problems, session_create
 from meetings.signing import refused_when_frozen
 from members.models import Body, Mandate, MemberEntity, Person
-from pma_governance.interchange.validation import (
-    DocumentError,
-    Plan,
-    Problem,
-    iso_date,
-    validate_document,
-)
+from pma_governance.interchange.checks import DEFAULT_NUMBERING
+from pma_governance.interchange.schema import parse_date, parse_time
+from pma_governance.interchange.validation import DocumentError, Plan, Problem, validate_document
 
 # The start taken for a mandate the document gives without one (or the session's date).
 DEFAULT_MANDATE_START = dt.date(2020, 7, 1)
@@ -38,9 +33,7 @@ DEFAULT_MANDATE_START = dt.date(2020, 7, 1)
 
 def import_document(data: Any) -> Session:
     """Create or replace the session a document describes; all or nothing."""
-    problems, plan = validate_document(data)
-    if plan is None:
-        raise DocumentError(problems)
+    plan = validate_document(data)
     try:
         # A later session's signed acts may still point at this one: the database says no.
         with refused_when_frozen():
@@ -58,8 +51,8 @@ def _write(plan: Plan) -> Session:
     session = session_create(
         body=body,
         date=plan.date,
-        start_time=_time(s.get("time")),
-        end_time=_time(s.get("end_time")),
+        start_time=parse_time(s.get("time")),
+        end_time=parse_time(s.get("end_time")),
         place=s.get("place") or "",
         kind=s.get("kind", Session.Kind.ORDINARY),
         president=mandates.get(s.get("president") or ""),
@@ -69,12 +62,12 @@ def _write(plan: Plan) -> Session:
     )
     AgendaItem.objects.filter(pk__in=links.adopting_items).update(adopts_pv=session.pv)
     Session.objects.filter(pk__in=links.reconvening_sessions).update(reconvenes=session)
-    session.convened_on = iso_date(s.get("convened_on"))
+    session.convened_on = parse_date(s.get("convened_on"))
     session.save(update_fields=["convened_on"])
     items: list[AgendaItem] = []
     for raw in s.get("items") or []:
         adopts = None
-        adopted_day = iso_date(raw.get("adopts_pv_of"))
+        adopted_day = parse_date(raw.get("adopts_pv_of"))
         if adopted_day is not None:
             adopts = ProcesVerbal.objects.filter(
                 session__body=body, session__date=adopted_day
@@ -111,23 +104,19 @@ def _write(plan: Plan) -> Session:
     pv = session.pv
     pv.preamble = s.get("preamble") or ""
     pv.closing_text = s.get("closing") or ""
-    pv.deposited_on = iso_date((s.get("pv") or {}).get("deposited_on"))
+    pv.deposited_on = parse_date((s.get("pv") or {}).get("deposited_on"))
     pv.save(update_fields=["preamble", "closing_text", "deposited_on"])
     for raw in s.get("next_sessions") or []:
-        day = iso_date(raw.get("date"))
+        day = parse_date(raw.get("date"))
         if day and not Session.objects.filter(body=body, date=day).exists():
             session_create(
                 body=body,
                 date=day,
-                start_time=_time(raw.get("time")),
-                end_time=_time(raw.get("end_time")),
+                start_time=parse_time(raw.get("time")),
+                end_time=parse_time(raw.get("end_time")),
                 place=raw.get("place") or session.place,
             )
     return session
-
-
-def _time(value: Any) -> dt.time | None:
-    return dt.time.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def _body_upsert(doc: Mapping[str, Any]) -> Body:
@@ -150,7 +139,7 @@ def _body_upsert(doc: Mapping[str, Any]) -> Body:
         quorum_counts_proxies=rules.get("quorum_counts_proxies", True),
         max_proxies_per_holder=rules.get("max_proxies_per_holder", 1),
         substitutes_sit=rules.get("substitutes", True),
-        numbering_pattern=doc.get("numbering") or "{year}/{short}{seq:05d}",
+        numbering_pattern=doc.get("numbering") or DEFAULT_NUMBERING,
         statutes_reference=doc.get("statutes") or "",
     )
     if doc.get("president_title"):
@@ -169,7 +158,7 @@ def _mandates_upsert(
     }
     result: dict[str, Mandate] = {}
     for doc in docs:
-        start, end = iso_date(doc.get("start")), iso_date(doc.get("end"))
+        start, end = parse_date(doc.get("start")), parse_date(doc.get("end"))
         entity = None
         if isinstance(doc.get("entity"), str) and doc["entity"]:
             entity, _ = MemberEntity.objects.get_or_create(
@@ -283,7 +272,7 @@ def _roll_write(
             session=session,
             giver=mandates[p["from"]],
             holder=mandates[p["to"]],
-            received_on=iso_date(p.get("received_on")),
+            received_on=parse_date(p.get("received_on")),
             illness=p.get("illness", False),
         )
         for p in s.get("proxies") or []
@@ -334,13 +323,13 @@ def _deliberation_followup(
 ) -> None:
     deliberation = Deliberation.objects.get(item=item)
     prefecture = raw.get("prefecture") or {}
-    deliberation.prefecture_sent_on = iso_date(prefecture.get("sent_on"))
-    deliberation.prefecture_received_on = iso_date(prefecture.get("received_on"))
+    deliberation.prefecture_sent_on = parse_date(prefecture.get("sent_on"))
+    deliberation.prefecture_received_on = parse_date(prefecture.get("received_on"))
     identifier = prefecture.get("identifier") or ""
     if deliberation.prefecture_received_on and not identifier and deliberation.number:
         identifier = acknowledgement_identifier(deliberation, body, day)
     deliberation.prefecture_identifier = identifier
-    deliberation.published_on = iso_date(raw.get("published_on"))
+    deliberation.published_on = parse_date(raw.get("published_on"))
     deliberation.full_clean()
     deliberation.save()
 
