@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pma_governance.search",
     "pma_governance.prefecture",
     "pma_governance.publication",
+    "pma_governance.interchange",
     "pma_governance.demo",
 ]
 

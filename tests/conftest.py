@@ -20,9 +20,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Model
 
-from meetings.interchange import export_session
 from meetings.models import AgendaItem, Attendance, Session
 from members.models import Body, Mandate
+from pma_governance.interchange.exporter import export_session
 
 # A copy of ../shared/examples/pma-2023-06-13.json, kept in the repository so that the
 # suite never depends on where shared/ sits beside the clone.

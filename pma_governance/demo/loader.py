@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from deliberations.models import PUBLISHABLE_STATUSES, Deliberation, VisaTemplate
-from meetings.interchange import import_document
 from meetings.models import PV_PUBLISHABLE_STATUSES, ProcesVerbal, Session
 from meetings.services import pv_adopt, session_create
 from members.models import Body, BodyAccess, Mandate
 from pma_governance.documents.services import signature_give
+from pma_governance.interchange.importer import import_document
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
 from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
 from pma_governance.publication.services import (

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from deliberations.facts import session_document
 from deliberations.models import Deliberation, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
@@ -103,9 +104,7 @@ def session_facts(session: Session, *, item: AgendaItem | None = None) -> dict[s
 
     With `item`, only that item is kept: what a deliberation states besides the roll.
     """
-    from meetings.interchange import export_session
-
-    facts = export_session(session.body, session.date)
+    facts = session_document(session)
     if item is not None:
         position = list(session.items.order_by("position").values_list("pk", flat=True))
         index = position.index(item.pk)

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from meetings.interchange import import_document
 from meetings.models import Proxy, Session
 from meetings.services import proxy_grant
 from members.models import Mandate
+from pma_governance.interchange.importer import import_document
 from tests.browser.conftest import after_swap, counter, login, make_user, screenshot
 from tests.conftest import seed_document
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberations.models import Deliberation, Vote
-from meetings.interchange import import_document
 from meetings.models import AgendaItem, Attendance, Proxy, Session
 from members.models import BodyAccess, Mandate, Person
+from pma_governance.interchange.importer import import_document
 from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.conftest import seed_document
 from tests.factories import UserFactory, sit_in

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from meetings.interchange import export_session
 from meetings.models import Session
 from members.models import Body
+from pma_governance.interchange.exporter import export_session
 
 
 class Command(BaseCommand):

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from meetings.interchange import DocumentError, import_document
+from pma_governance.interchange.importer import import_document
+from pma_governance.interchange.validation import DocumentError
 
 
 class Command(BaseCommand):
