@@ -31,7 +31,8 @@ test: install
 	echo "pytest (DATABASE_URL=$$DATABASE_URL)"; $(BIN)/pytest; \
 	echo "ruff check ."; $(BIN)/ruff check .; \
 	echo "ruff format --check ."; $(BIN)/ruff format --check .; \
-	echo "mypy ."; $(BIN)/mypy .
+	echo "mypy ."; $(BIN)/mypy .; \
+	echo "lint-imports (layers of README « Architecture »)"; $(BIN)/lint-imports
 
 demo: install
 	@$(WITH_DB) $(BIN)/python manage.py migrate --noinput; $(BIN)/python manage.py load_demo
