@@ -289,3 +289,23 @@ def visa_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _visas_url(body: Body) -> str:
     return reverse("deliberations:visas") + f"?assemblee={body.short_name}"
+
+
+# --- The act's follow-up: contrôle de légalité, annexes, publication ----------------------
+# Its panel sits on the act's page; the prefecture and publication features post to it.
+
+
+def follow_up_done(request: HttpRequest, deliberation: Deliberation, message: str) -> HttpResponse:
+    """Back to the act's follow-up panel, with what was recorded."""
+    messages.success(request, message)
+    return redirect(reverse("deliberations:detail", args=[deliberation.pk]) + "#prefecture")
+
+
+def follow_up_page(request: HttpRequest, deliberation: Deliberation, **forms: Any) -> HttpResponse:
+    """The follow-up panel on a page of its own: after a refusal, with the errors and the
+    typed values of the refused form."""
+    return render(
+        request,
+        "deliberations/follow_up.html",
+        {"nav": "deliberations", "d": deliberation, **forms},
+    )

@@ -7,18 +7,17 @@ transmission and the accusé de réception; those with the publish permission pu
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from deliberations.access import get_deliberation_for_user
-from deliberations.models import Deliberation, DeliberationAnnex
+from deliberations.models import DeliberationAnnex
+from deliberations.views.acts import follow_up_done, follow_up_page
 from pma_governance.prefecture.forms import (
     AnnexForm,
     PrefectureAckForm,
@@ -36,27 +35,9 @@ TRANSMIT = "deliberations.transmit_deliberation"
 ADD_ANNEX = "deliberations.add_deliberationannex"
 
 
-def _detail_url(deliberation: Deliberation) -> str:
-    return reverse("deliberations:detail", args=[deliberation.pk]) + "#prefecture"
-
-
-def _done(request: HttpRequest, deliberation: Deliberation, message: str) -> HttpResponseRedirect:
-    messages.success(request, message)
-    return redirect(_detail_url(deliberation))
-
-
-def _page(request: HttpRequest, deliberation: Deliberation, **forms: Any) -> HttpResponse:
-    """The panel on a page of its own: after a refusal, with the errors and the typed values."""
-    return render(
-        request,
-        "prefecture/prefecture.html",
-        {"nav": "deliberations", "d": deliberation, **forms},
-    )
-
-
 @require_GET
 def prefecture(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, get_deliberation_for_user(request, pk))
+    return follow_up_page(request, get_deliberation_for_user(request, pk))
 
 
 @require_GET
@@ -67,7 +48,7 @@ def prefecture_zip_download(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect(_detail_url(deliberation))
+        return redirect(reverse("deliberations:detail", args=[deliberation.pk]) + "#prefecture")
     name = f"{deliberation.body.short_name}-{internal_number(deliberation.number or '')}-actes.zip"
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, name)
@@ -86,13 +67,13 @@ def prefecture_sent(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _done(
+            return follow_up_done(
                 request,
                 deliberation,
                 f"Transmission en préfecture enregistrée : le "
                 f"{form.cleaned_data['sent_on']:%d/%m/%Y}.",
             )
-    return _page(request, deliberation, sent_form=form)
+    return follow_up_page(request, deliberation, sent_form=form)
 
 
 @require_POST
@@ -109,14 +90,14 @@ def prefecture_ack(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _done(
+            return follow_up_done(
                 request,
                 deliberation,
                 f"Accusé de réception enregistré : reçu en préfecture le "
                 f"{deliberation.prefecture_received_on:%d/%m/%Y} — identifiant "
                 f"{deliberation.prefecture_identifier}.",
             )
-    return _page(request, deliberation, ack_form=form)
+    return follow_up_page(request, deliberation, ack_form=form)
 
 
 @require_POST
@@ -129,8 +110,8 @@ def annex_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _done(request, deliberation, f"Annexe « {annex.title} » ajoutée.")
-    return _page(request, deliberation, annex_form=form)
+            return follow_up_done(request, deliberation, f"Annexe « {annex.title} » ajoutée.")
+    return follow_up_page(request, deliberation, annex_form=form)
 
 
 @require_GET

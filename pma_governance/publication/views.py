@@ -28,6 +28,7 @@ from deliberations.models import Deliberation, SignedDocument
 from deliberations.selectors import published_pvs
 from deliberations.statements import vote_context
 from deliberations.storage import document_filename, get_signed, signed_bytes
+from deliberations.views.acts import follow_up_done, follow_up_page
 from meetings.access import get_session_for_user
 from meetings.models import ProcesVerbal, Session
 from members.access import require_perm
@@ -281,20 +282,6 @@ PUBLISH = "deliberations.publish_deliberation"
 PUBLISH_PV = "meetings.publish_procesverbal"
 
 
-def _done(request: HttpRequest, deliberation: Deliberation, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(reverse("deliberations:detail", args=[deliberation.pk]) + "#prefecture")
-
-
-def _follow_up_page(request: HttpRequest, deliberation: Deliberation, **forms: Any) -> HttpResponse:
-    """The act's follow-up panel on a page of its own, with the refused form's errors."""
-    return render(
-        request,
-        "prefecture/prefecture.html",
-        {"nav": "deliberations", "d": deliberation, **forms},
-    )
-
-
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     deliberation = get_deliberation_for_user(request, pk, perm=PUBLISH)
@@ -307,13 +294,13 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _done(
+            return follow_up_done(
                 request,
                 deliberation,
                 f"Délibération n° {deliberation.number} publiée le "
                 f"{deliberation.published_on:%d/%m/%Y} : elle figure sur les pages publiques.",
             )
-    return _follow_up_page(request, deliberation, publish_form=form)
+    return follow_up_page(request, deliberation, publish_form=form)
 
 
 @require_POST
