@@ -17,7 +17,6 @@ from meetings.forms import NOT_IN_OFFICE, MandateChoiceField, ProcesVerbalChoice
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from members.selectors import members_in_office
-from pma_governance.lib.richtext import plain_to_html, sanitize
 
 Choices = list[tuple[str, Any]]
 
@@ -36,14 +35,6 @@ def matiere_choices(*, top_level: bool) -> Choices:
         else:
             groups[-1][1].append((code, f"{code} {label}"))
     return [("", "— Choisir une matière —" if not top_level else "Toutes"), *groups]
-
-
-def considerants_html(text: str) -> str:
-    """What the secretary typed, as the formatted text the documents can print."""
-    text = (text or "").strip()
-    if text and "<" not in text:
-        text = plain_to_html(text)  # plain paragraphs typed without tags
-    return sanitize(text)
 
 
 class SessionFilterField(forms.ModelChoiceField[Session]):
@@ -149,9 +140,6 @@ class DeliberationForm(forms.Form):
                 dispositif=deliberation.dispositif,
                 item=deliberation.item_id,
             )
-
-    def clean_considerants(self) -> str:
-        return considerants_html(self.cleaned_data.get("considerants", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,6 +16,7 @@ from meetings.quorum import reconvened_delay_ok
 from meetings.roll import RuleProblem
 from meetings.substitutes import check_substitutes
 from members.models import Body, Mandate, Person
+from pma_governance.lib.richtext import normalize
 
 
 def _problems_error(problems: list[RuleProblem]) -> ValidationError:
@@ -445,8 +446,6 @@ def pv_update(
     Two secretaries never silently overwrite each other: a stale version raises
     PvConflict with the texts now stored, for the screen to show both.
     """
-    from pma_governance.lib.richtext import normalize
-
     # Lock the PV row: two saves at once must see each other's version.
     pv = ProcesVerbal.objects.select_for_update().select_related("session").get(pk=pv.pk)
     if pv.status != ProcesVerbal.Status.DRAFT:
