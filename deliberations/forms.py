@@ -17,6 +17,7 @@ from meetings.forms import NOT_IN_OFFICE, MandateChoiceField, ProcesVerbalChoice
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from members.selectors import members_in_office
+from pma_governance.lib.richtext import RichTextarea
 
 Choices = list[tuple[str, Any]]
 
@@ -84,7 +85,10 @@ class DeliberationForm(forms.Form):
     considerants = forms.CharField(
         label="Texte des considérants ou de l'exposé",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        widget=RichTextarea(
+            toolbar_label="Mise en forme des considérants",
+            attrs={"rows": 14, "spellcheck": "true"},
+        ),
         # Help texts are rendered as HTML: the tag names must be escaped to show.
         help_text=escape(
             "Mise en forme permise : paragraphes <p>, gras <strong>, italique <em>, listes "

@@ -1,10 +1,12 @@
-"""Formatted text limited to what the documents can print, sanitised with nh3."""
+"""Formatted text limited to what the documents can print: its normaliser and its widget."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import nh3
+from django import forms
 
 # What the PDF templates know how to lay out; anything else is dropped on save.
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "h4", "br"}
@@ -38,3 +40,22 @@ def normalize(text: str) -> str:
     cleaned = _sanitize(text)
     # Sanitised, the text holds no « < » but its tags: what is left once they are gone prints.
     return cleaned if _TAG.sub("", cleaned).strip() else ""
+
+
+class RichTextarea(forms.Textarea):
+    """A textarea under the formatting toolbar; without JavaScript, a plain textarea.
+
+    The toolbar (templates/widgets/richtext.html) stays hidden until static/js/app.js
+    shows it and makes its buttons wrap the selection in the allowed tags.
+    """
+
+    template_name = "widgets/richtext.html"
+
+    def __init__(self, *, toolbar_label: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.toolbar_label = toolbar_label
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["toolbar_label"] = self.toolbar_label
+        return context

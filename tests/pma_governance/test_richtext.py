@@ -1,10 +1,10 @@
-"""The one normaliser of the secretariat's formatted text (no database)."""
+"""The secretariat's formatted text: its one normaliser and its widget (no database)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pma_governance.lib.richtext import normalize
+from pma_governance.lib.richtext import RichTextarea, normalize
 
 
 def test_plain_text_is_cut_into_paragraphs_at_blank_lines() -> None:
@@ -65,3 +65,17 @@ def test_empty_text_gives_nothing(empty: str) -> None:
 def test_normalising_twice_changes_nothing(typed: str) -> None:
     # Documents normalise again what the services stored.
     assert normalize(normalize(typed)) == normalize(typed)
+
+
+def test_without_javascript_the_widget_is_a_plain_textarea_under_a_hidden_toolbar() -> None:
+    widget = RichTextarea(toolbar_label="Mise en forme de « Préambule »", attrs={"rows": 4})
+
+    html = widget.render("preamble", "<p>Texte</p>", attrs={"id": "id_preamble"})
+
+    toolbar, textarea = html.split("<textarea")
+    assert 'role="toolbar" aria-label="Mise en forme de « Préambule »"' in toolbar
+    assert 'data-richtext-for="id_preamble" hidden>' in toolbar
+    assert 'G</strong><span class="visually-hidden"> : mettre en gras' in toolbar
+    assert ">Liste à puces</button>" in toolbar
+    assert 'name="preamble" cols="40" rows="4" id="id_preamble">' in textarea
+    assert "&lt;p&gt;Texte&lt;/p&gt;</textarea>" in textarea
