@@ -17,7 +17,7 @@ from meetings.forms import NOT_IN_OFFICE, MandateChoiceField, ProcesVerbalChoice
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from members.selectors import members_in_office
-from pma_governance.lib.richtext import plain_to_html, sanitize
+from pma_governance.lib.richtext import RichTextarea
 
 Choices = list[tuple[str, Any]]
 
@@ -36,14 +36,6 @@ def matiere_choices(*, top_level: bool) -> Choices:
         else:
             groups[-1][1].append((code, f"{code} {label}"))
     return [("", "— Choisir une matière —" if not top_level else "Toutes"), *groups]
-
-
-def considerants_html(text: str) -> str:
-    """What the secretary typed, as the formatted text the documents can print."""
-    text = (text or "").strip()
-    if text and "<" not in text:
-        text = plain_to_html(text)  # plain paragraphs typed without tags
-    return sanitize(text)
 
 
 class SessionFilterField(forms.ModelChoiceField[Session]):
@@ -93,7 +85,10 @@ class DeliberationForm(forms.Form):
     considerants = forms.CharField(
         label="Texte des considérants ou de l'exposé",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        widget=RichTextarea(
+            toolbar_label="Mise en forme des considérants",
+            attrs={"rows": 14, "spellcheck": "true"},
+        ),
         # Help texts are rendered as HTML: the tag names must be escaped to show.
         help_text=escape(
             "Mise en forme permise : paragraphes <p>, gras <strong>, italique <em>, listes "
@@ -149,9 +144,6 @@ class DeliberationForm(forms.Form):
                 dispositif=deliberation.dispositif,
                 item=deliberation.item_id,
             )
-
-    def clean_considerants(self) -> str:
-        return considerants_html(self.cleaned_data.get("considerants", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -26,7 +26,7 @@ from meetings.quorum import quorum_message
 from meetings.services import agenda_item_add, agenda_item_update, pv_adopt
 from members.models import Body, Mandate
 from pma_governance.lib.db import refused_when_frozen
-from pma_governance.lib.richtext import sanitize
+from pma_governance.lib.richtext import normalize
 
 
 @transaction.atomic
@@ -50,7 +50,7 @@ def deliberation_create(
         nature=nature,
         matiere=matiere,
         visas=list(visas),
-        considerants=sanitize(considerants),
+        considerants=normalize(considerants),
         dispositif=dispositif,
         item=item,
         budget_year=budget_year,
@@ -304,7 +304,7 @@ def deliberation_update(
     deliberation.matiere = matiere
     deliberation.nature = nature
     deliberation.visas = [v for v in visas if v.strip()]
-    deliberation.considerants = sanitize(considerants)
+    deliberation.considerants = normalize(considerants)
     deliberation.dispositif = dispositif
     deliberation.item = item
     deliberation.budget_year = budget_year

@@ -11,6 +11,7 @@ from meetings.convocation import french_date
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from members.selectors import mandates_open_on
+from pma_governance.lib.richtext import RichTextarea
 
 NOT_IN_OFFICE = "Cet élu n'a pas de mandat en cours dans l'assemblée à la date de la séance."
 
@@ -140,29 +141,32 @@ class SessionForm(forms.Form):
         return data
 
 
+def _pv_text_field(label: str, rows: int) -> forms.CharField:
+    """One of the PV's free texts, typed under the formatting toolbar."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=RichTextarea(
+            toolbar_label=f"Mise en forme de « {label} »",
+            attrs={"rows": rows, "class": "form-control"},
+        ),
+    )
+
+
 class PvForm(forms.Form):
-    """The PV's free texts; one debate field per agenda item."""
+    """The PV's free texts, in reading order: preamble, one debate per agenda item, closing."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    preamble = forms.CharField(label="Préambule", required=False, widget=forms.Textarea)
-    closing_text = forms.CharField(
-        label="Clôture de la séance", required=False, widget=forms.Textarea
-    )
+    preamble = _pv_text_field("Préambule", rows=4)
+    closing_text = _pv_text_field("Clôture de la séance", rows=4)
 
     def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
-        for item in items:
-            self.fields[f"debate_{item.pk}"] = forms.CharField(
-                label=f"{item.position}. {item.title}",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
-            )
-        for name in ("preamble", "closing_text"):
-            self.fields[name].widget.attrs.update({"rows": 4, "class": "form-control"})
-
-    def debate_fields(self) -> list[tuple[AgendaItem, forms.BoundField]]:
-        return [(item, self[f"debate_{item.pk}"]) for item in self.items]
+        debates = [f"debate_{item.pk}" for item in items]
+        for name, item in zip(debates, items, strict=True):
+            self.fields[name] = _pv_text_field(f"{item.position}. {item.title}", rows=6)
+        self.order_fields(["version", "preamble", *debates, "closing_text"])
 
     def texts(self) -> dict[str, str]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

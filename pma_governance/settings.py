@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -134,6 +135,8 @@ MEDIA_URL = "media/"
 # History events of one transaction keep the order in which they happened.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
+# Widgets render with the project's templates (templates/widgets/), Django's from django.forms.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

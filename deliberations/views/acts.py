@@ -19,7 +19,7 @@ from meetings.models import AgendaItem
 from members.access import get_body_for_user, require_perm
 from members.models import Body
 from members.selectors import bodies_for_user
-from pma_governance.lib.richtext import sanitize
+from pma_governance.lib.richtext import normalize
 
 PAGE_SIZE = 25
 
@@ -96,8 +96,8 @@ def deliberation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "not_voting": list(vote.not_voting.all()) if vote is not None else [],
             "matiere": matiere_label(deliberation.matiere),
             "nature": NATURES.get(deliberation.nature, ("", ""))[1],
-            # Sanitised on save; sanitised again here for rows written by an import.
-            "considerants": sanitize(deliberation.considerants),
+            # Normalised on save; again here for rows an import wrote unchecked.
+            "considerants": normalize(deliberation.considerants),
             "editable": deliberation.status == Deliberation.Status.DRAFT
             and _can(request, "deliberations.change_deliberation"),
             "deletable": deliberation.status == Deliberation.Status.DRAFT

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from pma_governance.lib.richtext import rich as rich_html
+from pma_governance.lib.richtext import normalize
 
 register = template.Library()
 
@@ -26,4 +26,4 @@ def rich(text: str) -> str:
     """`{{ item.debate_summary|rich }}`: the secretariat's text as sanitised HTML."""
 
     # Sanitised with nh3 to the few tags the documents know: safe to print as HTML.
-    return mark_safe(rich_html(text))
+    return mark_safe(normalize(text))

@@ -7,22 +7,29 @@ document.addEventListener("htmx:responseError", (event) => {
   }
 });
 
-// Formatting toolbar of the text areas: wraps the selection in one of the tags the
-// documents can print (the server sanitises whatever arrives).
+// Formatting toolbar of the rich text areas (RichTextarea): hidden until now, it wraps the
+// selection in one of the tags the documents can print (the server normalises the rest).
+document.querySelectorAll("[data-richtext-for]").forEach((toolbar) => { toolbar.hidden = false; });
 document.addEventListener("click", (event) => {
-  const button = event.target.closest("[data-wrap]");
+  const button = event.target.closest("[data-richtext-for] button");
   if (!button) return;
-  const area = document.getElementById(button.dataset.target);
+  const area = document.getElementById(button.closest("[data-richtext-for]").dataset.richtextFor);
   if (!area) return;
   const start = area.selectionStart, end = area.selectionEnd;
-  const selected = area.value.slice(start, end) || "texte";
-  let html;
-  if (button.dataset.wrap === "list") {
-    html = "<ul>" + selected.split("\n").filter((l) => l.trim()).map((l) => "<li>" + l.trim() + "</li>").join("") + "</ul>";
+  const selected = area.value.slice(start, end);
+  let open, inner, close;
+  if (button.dataset.list) {
+    // One item per selected line.
+    open = `<${button.dataset.list}>\n<li>`;
+    inner = selected.split("\n").map((l) => l.trim()).filter(Boolean).join("</li>\n<li>");
+    close = `</li>\n</${button.dataset.list}>`;
   } else {
-    html = "<" + button.dataset.wrap + ">" + selected + "</" + button.dataset.wrap + ">";
+    open = `<${button.dataset.wrap}>`;
+    inner = selected;
+    close = `</${button.dataset.wrap}>`;
   }
-  area.setRangeText(html, start, end, "end");
-  area.dispatchEvent(new Event("input", {bubbles: true}));
+  area.setRangeText(open + inner + close, start, end, "end");
+  if (!inner) area.setSelectionRange(start + open.length, start + open.length);  // type inside
+  area.dispatchEvent(new Event("input", {bubbles: true}));  // the PV preview follows the text
   area.focus();
 });

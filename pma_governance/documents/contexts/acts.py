@@ -21,7 +21,7 @@ from pma_governance.documents.contexts.common import (
     signatures_context,
 )
 from pma_governance.lib import wording as w
-from pma_governance.lib.richtext import rich
+from pma_governance.lib.richtext import normalize
 
 
 def dispositif_blocks(text: str) -> list[dict[str, Any]]:
@@ -78,8 +78,8 @@ def act_context(
             reconvened=figures.quorum.reconvened,
         ),
         "visas": [w.visa_line(t) for t in map(_visa_text, deliberation.visas or []) if t.strip()],
-        "considerants": rich(deliberation.considerants),
-        "debate": rich(item.debate_summary),
+        "considerants": normalize(deliberation.considerants),
+        "debate": normalize(item.debate_summary),
         "recourse": w.recourse_mention(body.administrative_court),
         "after_deliberation": w.AFTER_DELIBERATION,
         "vote": vote_facts,

@@ -27,7 +27,7 @@ from pma_governance.documents.contexts.common import (
     signatures_context,
 )
 from pma_governance.lib import wording as w
-from pma_governance.lib.richtext import rich
+from pma_governance.lib.richtext import normalize
 
 
 def pv_context(session: Session | int) -> dict[str, Any]:
@@ -57,7 +57,7 @@ def pv_context(session: Session | int) -> dict[str, Any]:
             "position": item.position,
             "title": item.title,
             "heading": w.upper(item.title),
-            "debate": rich(item.debate_summary),
+            "debate": normalize(item.debate_summary),
             "starts_deliberations": False,
             "vote": None,
             "approval": "",
@@ -91,9 +91,9 @@ def pv_context(session: Session | int) -> dict[str, Any]:
             entry["calendar"], calendar_shown = calendar, True
         entries.append(entry)
 
-    closing = rich(pv.closing_text if pv is not None else "")
+    closing = normalize(pv.closing_text if pv is not None else "")
     if not closing and session.end_time:
-        closing = rich(w.closing_sentence(civility(president), session.end_time))
+        closing = normalize(w.closing_sentence(civility(president), session.end_time))
     return {
         "doc": doc_meta(session, "Procès-verbal", "Procès-verbal"),
         "heading": heading_context(session),
@@ -112,7 +112,7 @@ def pv_context(session: Session | int) -> dict[str, Any]:
             met=quorum.met,
             reconvened=reconvened,
         ),
-        "preamble": rich(pv.preamble if pv is not None else ""),
+        "preamble": normalize(pv.preamble if pv is not None else ""),
         "items": entries,
         "calendar": None if calendar_shown else calendar,
         "closing": closing,
