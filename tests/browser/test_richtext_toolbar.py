@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from meetings.interchange import import_document
 from playwright.sync_api import Locator, Page, expect
 
-from meetings.interchange import import_document
 from meetings.models import Session
 from tests.browser.conftest import login, make_user, screenshot
 from tests.conftest import seed_document
