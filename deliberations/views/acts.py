@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from deliberations import selectors, services
+from deliberations.access import get_deliberation_for_user
 from deliberations.actes import NATURES, matiere_label
 from deliberations.forms import DeliberationFilterForm, DeliberationForm, VisaTemplateForm
 from deliberations.models import Deliberation, VisaTemplate
@@ -22,13 +23,6 @@ from members.selectors import bodies_for_user
 from pma_governance.lib.richtext import normalize
 
 PAGE_SIZE = 25
-
-
-def _get_deliberation(request: HttpRequest, pk: int, *, perm: str | None = None) -> Deliberation:
-    """A deliberation of a body the user may see (404 otherwise); 403 without `perm`."""
-    if perm:
-        require_perm(request, perm)
-    return get_object_or_404(selectors.deliberations_for_user(request.user), pk=pk)
 
 
 def _get_visa(request: HttpRequest, pk: int, perm: str) -> VisaTemplate:
@@ -154,7 +148,7 @@ def deliberation_create(request: HttpRequest) -> HttpResponse:
 
 
 def deliberation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk, perm="deliberations.change_deliberation")
+    deliberation = get_deliberation_for_user(request, pk, perm="deliberations.change_deliberation")
     if request.method != "POST" and deliberation.status != Deliberation.Status.DRAFT:
         messages.error(request, _draft_refusal(deliberation))
         return redirect("deliberations:detail", pk=deliberation.pk)
@@ -192,7 +186,7 @@ def deliberation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def deliberation_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _get_deliberation(request, pk, perm="deliberations.delete_deliberation")
+    deliberation = get_deliberation_for_user(request, pk, perm="deliberations.delete_deliberation")
     if request.method == "POST":
         try:
             services.deliberation_delete(deliberation=deliberation)

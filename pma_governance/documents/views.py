@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from deliberations.access import get_deliberation_for_user
 from deliberations.models import SignatureConsent, SignedDocument
 from deliberations.selectors import deliberations_for_user, published_deliberations
 from deliberations.services import erratum_create
@@ -73,7 +74,7 @@ def session_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @require_GET
 def deliberation_document(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = get_object_or_404(deliberations_for_user(request.user), pk=pk)
+    deliberation = get_deliberation_for_user(request, pk)
     if deliberation.item is None:
         raise Http404("Ce projet n'est inscrit à l'ordre du jour d'aucune séance : pas de PDF.")
     filename = document_filename("deliberation", deliberation=deliberation)
@@ -162,7 +163,7 @@ def erratum_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         label = f"procès-verbal de la séance du {session.date:%d/%m/%Y}"
         target: dict[str, Any] = {"pv": act}
     elif kind == "deliberation":
-        act = get_object_or_404(deliberations_for_user(request.user), pk=pk)
+        act = get_deliberation_for_user(request, pk)
         back = reverse("deliberations:detail", args=[act.pk])
         label = f"délibération n° {act.number}"
         target = {"deliberation": act}
