@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from meetings.interchange import import_document
 from playwright.sync_api import Locator, Page, expect
 
 from meetings.models import Session
+from pma_governance.interchange.importer import import_document
 from tests.browser.conftest import login, make_user, screenshot
 from tests.conftest import seed_document
 
