@@ -16,16 +16,14 @@ from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import AgendaItem, Session
-from members.models import Body, BodyAccess
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
+from members.models import Body
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
     DeliberationFactory,
     SessionFactory,
-    UserFactory,
     VoteFactory,
-    sit_in,
+    login_as,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,23 +46,16 @@ def library(body: Body) -> list[VisaTemplate]:
     ]
 
 
-def _login(client: Client, body: Body, role: str) -> Client:
-    user = UserFactory(groups=[ensure_roles()[role]])
-    BodyAccess.objects.create(user=user, body=body)
-    if role == ELECTED:
-        sit_in(user, body)
-    client.force_login(user)
+@pytest.fixture
+def secretariat(client: Client, body: Body) -> Client:
+    login_as(client, "secretariat", body)
     return client
 
 
 @pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    return _login(client, body, SECRETARIAT)
-
-
-@pytest.fixture
 def elu(client: Client, body: Body) -> Client:
-    return _login(client, body, ELECTED)
+    login_as(client, "elu", body)
+    return client
 
 
 def _text(response: Any) -> str:

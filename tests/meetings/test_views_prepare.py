@@ -15,8 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, ProcesVerbal, Session
-from members.models import Body, BodyAccess, Mandate
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
+from members.models import Body, Mandate
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -24,9 +23,8 @@ from tests.factories import (
     MandateFactory,
     PersonFactory,
     SessionFactory,
-    UserFactory,
     VoteFactory,
-    sit_in,
+    login_as,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,23 +51,16 @@ def member(body: Body) -> Mandate:
     )
 
 
-def _login(client: Client, body: Body, role: str) -> Client:
-    user = UserFactory(groups=[ensure_roles()[role]])
-    BodyAccess.objects.create(user=user, body=body)
-    if role == ELECTED:
-        sit_in(user, body)
-    client.force_login(user)
+@pytest.fixture
+def secretariat(client: Client, body: Body) -> Client:
+    login_as(client, "secretariat", body)
     return client
 
 
 @pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    return _login(client, body, SECRETARIAT)
-
-
-@pytest.fixture
 def elu(client: Client, body: Body) -> Client:
-    return _login(client, body, ELECTED)
+    login_as(client, "elu", body)
+    return client
 
 
 @pytest.fixture

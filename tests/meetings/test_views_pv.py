@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.services import PvConflict, pv_texts, pv_update
-from members.models import BodyAccess
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
-from tests.factories import UserFactory, sit_in
+from tests.factories import login_as
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(session: Session, role: str, **names: str) -> Client:
-    ensure_roles()
-    user = UserFactory(**names)
-    user.groups.add(Group.objects.get(name=role))
-    BodyAccess.objects.create(user=user, body=session.body)
-    if role == ELECTED:
-        sit_in(user, session.body)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _form_data(pv: ProcesVerbal, **changes: str) -> dict[str, str]:
@@ -34,8 +19,10 @@ def _form_data(pv: ProcesVerbal, **changes: str) -> dict[str, str]:
     return data
 
 
-def test_secretariat_saves_debates_as_sanitised_paragraphs(seed_session: Session) -> None:
-    client = _client(seed_session, SECRETARIAT)
+def test_secretariat_saves_debates_as_sanitised_paragraphs(
+    seed_session: Session, client: Client
+) -> None:
+    login_as(client, "secretariat", seed_session.body)
     pv = seed_session.pv
     item = AgendaItem.objects.get(session=seed_session, title="Actualités")
     response = client.post(
@@ -80,8 +67,9 @@ def test_stale_version_raises_a_conflict_and_overwrites_nothing(seed_session: Se
 
 
 def test_conflict_screen_shows_both_texts_and_keeps_mine(seed_session: Session) -> None:
-    lucie = _client(seed_session, SECRETARIAT, first_name="Lucie", last_name="Martin")
-    marc = _client(seed_session, SECRETARIAT, first_name="Marc", last_name="Durand")
+    lucie, marc = Client(), Client()
+    login_as(lucie, "secretariat", seed_session.body, first_name="Lucie", last_name="Martin")
+    login_as(marc, "secretariat", seed_session.body, first_name="Marc", last_name="Durand")
     url = reverse("meetings:pv_edit", args=[seed_session.pk])
     pv = seed_session.pv
     opened = _form_data(pv)
@@ -102,8 +90,8 @@ def test_conflict_screen_shows_both_texts_and_keeps_mine(seed_session: Session) 
     assert pv.preamble == "<p>Version de Marc.</p>"
 
 
-def test_elected_member_cannot_edit_the_pv(seed_session: Session) -> None:
-    client = _client(seed_session, ELECTED)
+def test_elected_member_cannot_edit_the_pv(seed_session: Session, client: Client) -> None:
+    login_as(client, "elu", seed_session.body)
     url = reverse("meetings:pv_edit", args=[seed_session.pk])
     page = client.get(url)
     assert page.status_code == 200
@@ -111,8 +99,10 @@ def test_elected_member_cannot_edit_the_pv(seed_session: Session) -> None:
     assert client.post(url, _form_data(seed_session.pv, preamble="x")).status_code == 403
 
 
-def test_preview_is_laid_out_like_the_pv_and_saves_nothing(seed_session: Session) -> None:
-    client = _client(seed_session, SECRETARIAT)
+def test_preview_is_laid_out_like_the_pv_and_saves_nothing(
+    seed_session: Session, client: Client
+) -> None:
+    login_as(client, "secretariat", seed_session.body)
     pv = seed_session.pv
     response = client.post(
         reverse("meetings:pv_preview", args=[seed_session.pk]),

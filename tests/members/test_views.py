@@ -14,14 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import (
     BodyFactory,
     MandateFactory,
     MemberEntityFactory,
     PersonFactory,
-    UserFactory,
-    sit_in,
+    login_as,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,25 +41,15 @@ def call(body: Body) -> MemberEntity:
     )
 
 
-def _user(body: Body | None, role: str) -> Any:
-    ensure_roles()
-    user = UserFactory.create(groups=[role])
-    if body is not None:
-        BodyAccess.objects.create(user=user, body=body)
-        if role == ELECTED:
-            sit_in(user, body)
-    return user
-
-
 @pytest.fixture
 def secretariat(client: Client, body: Body) -> Client:
-    client.force_login(_user(body, SECRETARIAT))
+    login_as(client, "secretariat", body)
     return client
 
 
 @pytest.fixture
 def elu(client: Client, body: Body) -> Client:
-    client.force_login(_user(body, ELECTED))
+    login_as(client, "elu", body)
     return client
 
 
@@ -94,7 +82,7 @@ def test_anonymous_is_sent_to_the_login_page(client: Client, body: Body) -> None
 
 
 def test_a_user_without_a_body_is_refused(client: Client) -> None:
-    client.force_login(_user(None, SECRETARIAT))
+    login_as(client, "secretariat", None)
     assert client.get(REGISTER).status_code == 403
 
 
@@ -171,9 +159,7 @@ def test_the_demo_register_lists_22_titulaires(client: Client) -> None:
     from pma_governance.demo.loader import load_demo
 
     load_demo()
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="secretariat"))
+    login_as(client, "secretariat", Body.objects.get(short_name="PMA"))
     response = client.get(REGISTER, {"date": "2023-06-13"})
     page = text(response)
     assert response.status_code == 200
@@ -263,10 +249,8 @@ def test_register_query_count_does_not_grow_with_data(
     populate(body, entities=1, titulaires=1)
     big = BodyFactory.create(short_name="GRAND")
     populate(big, entities=5, titulaires=8, suppleants=4)
-    user = UserFactory.create(groups=[SECRETARIAT])
-    BodyAccess.objects.create(user=user, body=body)
+    user = login_as(secretariat, "secretariat", body)
     BodyAccess.objects.create(user=user, body=big)
-    secretariat.force_login(user)
 
     for params in ({}, {"historique": "on", "date": "2024-09-01"}):
         with CaptureQueriesContext(connection) as small:

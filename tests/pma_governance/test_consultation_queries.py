@@ -23,7 +23,7 @@ from deliberations.models import Deliberation, SignedDocument, Vote
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body
 from tests.conftest import analyze
-from tests.factories import BodyFactory, MandateFactory, elu_client
+from tests.factories import BodyFactory, MandateFactory, login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,8 @@ def test_consultation_pages_query_count_does_not_grow_with_the_archive(
 ) -> None:
     body = BodyFactory(short_name="PMA")
     latest = build_archive(body, sessions)
-    elu = elu_client(MandateFactory(body=body, start_date=dt.date(2000, 1, 1)))
+    elu = Client()
+    login_as(elu, "elu", body, mandate=MandateFactory(body=body, start_date=dt.date(2000, 1, 1)))
     anonymous = Client()
     counted: dict[str, int] = {}
     for name, (url, params) in _pages(body, latest).items():

@@ -6,17 +6,15 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from deliberations.models import Deliberation, Vote
 from meetings.models import AgendaItem, Attendance, Proxy, Session
-from members.models import BodyAccess, Mandate, Person
+from members.models import Mandate, Person
 from pma_governance.interchange.importer import import_document
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.conftest import seed_document
-from tests.factories import UserFactory, sit_in
+from tests.factories import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -35,21 +33,10 @@ def session() -> Session:
     return import_document(_unvoted_seed())
 
 
-def _client(session: Session, role: str) -> Client:
-    ensure_roles()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=role))
-    BodyAccess.objects.create(user=user, body=session.body)
-    if role == ELECTED:
-        sit_in(user, session.body)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def secretary(session: Session) -> Client:
-    return _client(session, SECRETARIAT)
+def secretary(client: Client, session: Session) -> Client:
+    login_as(client, "secretariat", session.body)
+    return client
 
 
 def _mandate(session: Session, external_id: str) -> Mandate:
@@ -256,8 +243,8 @@ def test_departure_between_items_changes_the_votants(session: Session, secretary
     assert Vote.objects.get(item=item).voters == 16
 
 
-def test_elected_member_reads_but_cannot_write(session: Session) -> None:
-    client = _client(session, ELECTED)
+def test_elected_member_reads_but_cannot_write(session: Session, client: Client) -> None:
+    login_as(client, "elu", session.body)
     page = client.get(reverse("meetings:live", args=[session.pk]))
     assert page.status_code == 200
     assert "Enregistrer le pouvoir" not in page.content.decode()
@@ -269,10 +256,6 @@ def test_elected_member_reads_but_cannot_write(session: Session) -> None:
     assert Attendance.objects.filter(session=session, mandate__external_id="t15").count() == 0
 
 
-def test_other_bodies_sessions_are_invisible(session: Session) -> None:
-    ensure_roles()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=SECRETARIAT))
-    client = Client()
-    client.force_login(user)
+def test_other_bodies_sessions_are_invisible(session: Session, client: Client) -> None:
+    login_as(client, "secretariat", None)
     assert client.get(reverse("meetings:live", args=[session.pk])).status_code == 404
