@@ -86,7 +86,7 @@ def test_a_user_without_a_body_is_refused(client: Client) -> None:
     assert client.get(REGISTER).status_code == 403
 
 
-def test_another_body_s_person_and_mandate_are_not_found(secretariat: Client) -> None:
+def test_another_bodys_person_and_mandate_are_not_found(secretariat: Client) -> None:
     foreign = MandateFactory.create(body=BodyFactory.create(), suppleant=True)
     assert (
         secretariat.get(reverse("members:person_detail", args=[foreign.person_id])).status_code
