@@ -18,7 +18,9 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import AgendaItem, Attendance, Session
 from members.models import Body, Mandate
@@ -279,7 +281,22 @@ def analyze() -> None:
     test left (ANALYZE's row counts outlive a rollback) and may pick nested loops that
     take minutes; the pages are measured as they run in production.
     """
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+CountQueries = Callable[[], CaptureQueriesContext]
+
+
+@pytest.fixture
+def count_queries() -> CountQueries:
+    """Count a block's queries and assert nothing: the baseline of a page with little data,
+    that the same page with more data is then held to by `django_assert_num_queries`.
+
+        with count_queries() as few:
+            client.get(url)
+        ...  # more rows
+        with django_assert_num_queries(len(few)):
+            client.get(url)
+    """
+    return lambda: CaptureQueriesContext(connection)

@@ -8,15 +8,14 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import AgendaItem, Session
 from members.models import Body
+from tests.conftest import CountQueries
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -352,12 +351,13 @@ def test_list_query_count_does_not_grow_with_data(
     secretariat: Client,
     body: Body,
     query: str,
+    count_queries: CountQueries,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     url = reverse("deliberations:list") + query
     _deliberations(body, 2, 1)
     secretariat.get(url)
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         secretariat.get(url)
     _deliberations(body, 10, 3)
 

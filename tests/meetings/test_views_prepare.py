@@ -7,15 +7,14 @@ import html
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
+from tests.conftest import CountQueries
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -240,12 +239,15 @@ def _fill(session: Session, count: int, start: int) -> None:
 
 
 def test_hub_query_count_does_not_grow_with_the_agenda(
-    secretariat: Client, session: Session, django_assert_num_queries: DjangoAssertNumQueries
+    secretariat: Client,
+    session: Session,
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     url = reverse("meetings:session_detail", args=[session.pk])
     _fill(session, 2, 1)
     secretariat.get(url)  # warm the session and permission caches
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         secretariat.get(url)
     _fill(session, 12, 3)
 

@@ -8,12 +8,12 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
+from tests.conftest import CountQueries
 from tests.factories import (
     BodyFactory,
     MandateFactory,
@@ -244,7 +244,10 @@ def test_a_bad_date_is_explained_and_today_shown(secretariat: Client, body: Body
 
 
 def test_register_query_count_does_not_grow_with_data(
-    django_assert_num_queries: Any, secretariat: Client, body: Body
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    secretariat: Client,
+    body: Body,
 ) -> None:
     populate(body, entities=1, titulaires=1)
     big = BodyFactory.create(short_name="GRAND")
@@ -253,7 +256,7 @@ def test_register_query_count_does_not_grow_with_data(
     BodyAccess.objects.create(user=user, body=big)
 
     for params in ({}, {"historique": "on", "date": "2024-09-01"}):
-        with CaptureQueriesContext(connection) as small:
+        with count_queries() as small:
             assert secretariat.get(REGISTER, {"assemblee": "PMA", **params}).status_code == 200
         with django_assert_num_queries(len(small)):
             response = secretariat.get(REGISTER, {"assemblee": "GRAND", **params})
@@ -261,7 +264,11 @@ def test_register_query_count_does_not_grow_with_data(
 
 
 def test_person_page_query_count_does_not_grow_with_data(
-    django_assert_num_queries: Any, secretariat: Client, body: Body, call: MemberEntity
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    secretariat: Client,
+    body: Body,
+    call: MemberEntity,
 ) -> None:
     few = MandateFactory.create(body=body, entity=call).person
     many = PersonFactory.create()
@@ -273,7 +280,7 @@ def test_person_page_query_count_does_not_grow_with_data(
             start_date=dt.date(2000 + year, 1, 1),
             end_date=dt.date(2000 + year, 12, 31),
         )
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         secretariat.get(reverse("members:person_detail", args=[few.pk]))
     with django_assert_num_queries(len(small)):
         response = secretariat.get(reverse("members:person_detail", args=[many.pk]))
