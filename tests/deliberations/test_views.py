@@ -22,7 +22,6 @@ from tests.factories import (
     DeliberationFactory,
     SessionFactory,
     VoteFactory,
-    login_as,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,18 +42,6 @@ def library(body: Body) -> list[VisaTemplate]:
         VisaTemplate.objects.create(body=body, text=text, position=position)
         for position, text in enumerate([CGCT, ARRETE, STATUTS])
     ]
-
-
-@pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    login_as(client, "secretariat", body)
-    return client
-
-
-@pytest.fixture
-def elu(client: Client, body: Body) -> Client:
-    login_as(client, "elu", body)
-    return client
 
 
 def _text(response: Any) -> str:

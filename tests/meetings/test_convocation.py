@@ -242,12 +242,6 @@ def test_a_session_already_held_is_not_convened(session: Session) -> None:
 # --- The page ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    login_as(client, "secretariat", body)
-    return client
-
-
 def test_the_warning_shows_at_four_clear_days(secretariat: Client, session: Session) -> None:
     url = reverse("meetings:convocation", args=[session.pk])
     with time_machine.travel(dt.datetime(2023, 6, 8, 8, 0, tzinfo=dt.UTC), tick=False):

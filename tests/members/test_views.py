@@ -41,18 +41,6 @@ def call(body: Body) -> MemberEntity:
     )
 
 
-@pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    login_as(client, "secretariat", body)
-    return client
-
-
-@pytest.fixture
-def elu(client: Client, body: Body) -> Client:
-    login_as(client, "elu", body)
-    return client
-
-
 def text(response: Any) -> str:
     """The page's visible text, spaces collapsed (for sentences split over lines)."""
     html = response.content.decode()

@@ -1,4 +1,5 @@
-"""Signing in the app: the president and the secretary each sign from their own account."""
+"""The documents' pages in the app: the PV preview, and signing, where the president and
+the secretary each sign from their own account."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from members.models import Mandate
 from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.pades import validate_pdf
 from tests.factories import Role, login_as
+from tests.meetings.test_views_pv import pv_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +158,21 @@ def test_a_signed_act_is_corrected_by_an_erratum_not_edited(
     assert Erratum.objects.get(deliberation=aula).text == "Lire « 40 000 euros »."
     _, reader = _logged_in(seed_session, "elu")
     assert reader.post(url, {"date": today, "text": "x"}).status_code == 403
+
+
+def test_preview_is_laid_out_like_the_pv_and_saves_nothing(
+    seed_session: Session, client: Client
+) -> None:
+    login_as(client, "secretariat", seed_session.body)
+    pv = seed_session.pv
+    response = client.post(
+        reverse("meetings:pv_preview", args=[seed_session.pk]),
+        pv_form_data(pv, preamble="Texte en cours de rédaction."),
+    )
+    html = response.content.decode()
+    assert "Texte en cours de rédaction." in html
+    assert "PROCÈS-VERBAL" in html
+    assert "ayant donné procuration à" in html
+    pv.refresh_from_db()
+    assert "Texte en cours de rédaction." not in pv.preamble
+    assert pv.version == 1
