@@ -18,11 +18,15 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Model
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import AgendaItem, Attendance, Session
 from members.models import Body, Mandate
 from pma_governance.interchange.exporter import export_session
+from tests.factories import login_as
 
 # A copy of ../shared/examples/pma-2023-06-13.json, kept in the repository so that the
 # suite never depends on where shared/ sits beside the clone.
@@ -170,6 +174,23 @@ def refused_import(write_doc: Callable[[Any], Path]) -> Callable[[Any], Refusal]
     return run
 
 
+# --- Logged-in clients for a module's `body` fixture -------------------------------------
+
+
+@pytest.fixture
+def secretariat(client: Client, body: Body) -> Client:
+    """The test client, logged in as the secretariat of the test module's `body`."""
+    login_as(client, "secretariat", body)
+    return client
+
+
+@pytest.fixture
+def elu(client: Client, body: Body) -> Client:
+    """The test client, logged in as an élu sitting in the test module's `body`."""
+    login_as(client, "elu", body)
+    return client
+
+
 # --- A small assembly built with the factories ------------------------------------------
 
 
@@ -279,7 +300,22 @@ def analyze() -> None:
     test left (ANALYZE's row counts outlive a rollback) and may pick nested loops that
     take minutes; the pages are measured as they run in production.
     """
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+CountQueries = Callable[[], CaptureQueriesContext]
+
+
+@pytest.fixture
+def count_queries() -> CountQueries:
+    """Count a block's queries and assert nothing: the baseline of a page with little data,
+    that the same page with more data is then held to by `django_assert_num_queries`.
+
+        with count_queries() as few:
+            client.get(url)
+        ...  # more rows
+        with django_assert_num_queries(len(few)):
+            client.get(url)
+    """
+    return lambda: CaptureQueriesContext(connection)

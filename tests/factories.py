@@ -7,15 +7,17 @@ that check a rule go through the services.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
 from deliberations.models import Deliberation, Vote
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
-from members.models import Body, Mandate, MemberEntity, Person
+from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
+from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
 
 DEFAULT_PASSWORD = "mot-de-passe-de-test"
 
@@ -241,15 +243,62 @@ def sit_in(user: User, body: Body) -> Person:
     return person
 
 
-def elu_client(mandate: Mandate) -> Any:
-    """A logged-in test client for the élu holding `mandate` (his account, its person)."""
-    from django.test import Client
+Role = Literal["secretariat", "administrator", "elu", "superuser"]
 
-    from pma_governance.lib.roles import ELECTED, ensure_roles
+GROUPS: dict[str, str] = {
+    "secretariat": SECRETARIAT,
+    "administrator": ADMINISTRATOR,
+    "elu": ELECTED,
+}
 
-    user = UserFactory(groups=[ensure_roles()[ELECTED]])
-    mandate.person.user = user
-    mandate.person.save(update_fields=["user"])
-    client = Client()
+
+def account(
+    role: Role,
+    body: Body | None = None,
+    *,
+    mandate: Mandate | None = None,
+    **fields: Any,
+) -> User:
+    """A new account of `role` that works on `body` (DESIGN §1, members/selectors.py).
+
+    - "secretariat", "administrator": the role's group and an access to `body` (BodyAccess);
+    - "elu": the Élu group and a seat in `body` — the account is linked to the person of one
+      of its mandates (`sit_in`): an élu sees the bodies he sits in, never through an access;
+    - "superuser": every body; `body` is not used.
+
+    `body=None` gives an account of the role that works on no body. `mandate` links the
+    account to that mandate's person instead (the élu holding it, or the administrator who
+    is also the président). Other keywords (`username`, `first_name`…) go to the user: give
+    a `username` to tell two accounts of one role apart.
+    """
+    if role == "superuser":
+        return SuperUserFactory(**fields)
+    user = UserFactory(groups=[ensure_roles()[GROUPS[role]]], **fields)
+    if mandate is not None:
+        mandate.person.user = user
+        mandate.person.save(update_fields=["user"])
+    elif role == "elu" and body is not None:
+        sit_in(user, body)
+    if role != "elu" and body is not None:
+        BodyAccess.objects.get_or_create(user=user, body=body)
+    return user
+
+
+def login_as(
+    client: Client,
+    role: Role,
+    body: Body | None = None,
+    *,
+    mandate: Mandate | None = None,
+    **fields: Any,
+) -> User:
+    """Log the test client in with a new `account(role, body, …)`, and return that account.
+
+    `login_as(client, "secretariat", body)` for the secretariat of `body`,
+    `login_as(client, "elu", body)` for an élu sitting in it,
+    `login_as(client, "elu", body, mandate=mandate)` for the élu holding `mandate`,
+    `login_as(client, "superuser")` for a superuser; see `account` for the rest.
+    """
+    user = account(role, body, mandate=mandate, **fields)
     client.force_login(user)
-    return client
+    return user

@@ -6,13 +6,14 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from members.models import Body, BodyAccess
-from pma_governance.lib.roles import SECRETARIAT, ensure_roles
+from members.models import Body
+from tests.factories import Role, account
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -67,12 +68,9 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def make_user(body: Body, username: str, role: str = SECRETARIAT, **names: str) -> User:
-    groups = ensure_roles()
-    user = User.objects.create_user(username=username, password=PASSWORD, **names)
-    user.groups.add(groups[role] if role in groups else Group.objects.get(name=role))
-    BodyAccess.objects.create(user=user, body=body)
-    return user
+def make_user(body: Body, username: str, role: Role = "secretariat", **fields: Any) -> User:
+    """An `account` of `role` on `body`, to log in through the form with PASSWORD."""
+    return account(role, body, username=username, password=PASSWORD, **fields)
 
 
 def login(page: Page, base_url: str, username: str) -> None:

@@ -11,14 +11,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
 from deliberations.models import Deliberation
 from meetings.models import Session
 from members.models import Mandate
-from pma_governance.lib.roles import ELECTED, ensure_roles
-from tests.browser.conftest import PASSWORD, login, make_user, screenshot
+from tests.browser.conftest import login, make_user, screenshot
 from tests.conftest import SEED_PATH, import_file
 from tests.pma_governance.publication.helpers import publish_fast, sign_pv_fast
 
@@ -68,15 +66,6 @@ def _check(page: Page, base: str, paths: list[str], name: str) -> list[str]:
     return problems
 
 
-def _elu(session: Session) -> User:
-    user = User.objects.create_user(username="lemaire", password=PASSWORD)
-    user.groups.add(ensure_roles()[ELECTED])
-    person = Mandate.objects.get(body=session.body, external_id="lemaire").person
-    person.user = user
-    person.save(update_fields=["user"])
-    return user
-
-
 def test_public_pages_have_no_serious_accessibility_violation(
     live_server: object, new_page: Callable[[], Page], archive: Session
 ) -> None:
@@ -97,7 +86,8 @@ def test_public_pages_have_no_serious_accessibility_violation(
 def test_members_space_and_search_have_no_serious_accessibility_violation(
     live_server: object, new_page: Callable[[], Page], archive: Session
 ) -> None:
-    _elu(archive)
+    lemaire = Mandate.objects.get(body=archive.body, external_id="lemaire")
+    make_user(archive.body, "lemaire", "elu", mandate=lemaire)
     base = live_server.url  # type: ignore[attr-defined]
     page = new_page()
     login(page, base, "lemaire")

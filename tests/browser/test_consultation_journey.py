@@ -6,14 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from deliberations.models import Deliberation
 from meetings.models import ProcesVerbal, Session
 from members.models import Mandate
-from pma_governance.lib.roles import ELECTED, ensure_roles
-from tests.browser.conftest import PASSWORD, login, screenshot
+from tests.browser.conftest import login, make_user, screenshot
 from tests.conftest import SEED_PATH, import_file
 from tests.pma_governance.publication.helpers import publish_fast, sign_pv_fast
 
@@ -34,19 +32,11 @@ def archive() -> Session:
     return session
 
 
-def _elu(session: Session, external_id: str) -> User:
-    user = User.objects.create_user(username=external_id, password=PASSWORD)
-    user.groups.add(ensure_roles()[ELECTED])
-    person = Mandate.objects.get(body=session.body, external_id=external_id).person
-    person.user = user
-    person.save(update_fields=["user"])
-    return user
-
-
 def test_an_elu_consults_his_sessions_searches_and_reads_his_attendance(
     live_server: object, new_page: Callable[[], Page], archive: Session
 ) -> None:
-    _elu(archive, "bossart")
+    bossart = Mandate.objects.get(body=archive.body, external_id="bossart")
+    make_user(archive.body, "bossart", "elu", mandate=bossart)
     base = live_server.url  # type: ignore[attr-defined]
     page = new_page()
     login(page, base, "bossart")

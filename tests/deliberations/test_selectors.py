@@ -20,16 +20,14 @@ from meetings.models import AgendaItem, Session
 from members.models import Body, BodyAccess
 from members.selectors import bodies_for_user
 from pma_governance.demo.loader import load_demo
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
     DeliberationFactory,
     SessionFactory,
     SuperUserFactory,
-    UserFactory,
     VoteFactory,
-    sit_in,
+    account,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +85,7 @@ def test_filters_status_session_and_matiere(demo: Body, elu: Any) -> None:
 
 def test_a_user_sees_only_his_bodies() -> None:
     mine, other = BodyFactory(), BodyFactory()
-    user = UserFactory(groups=[ensure_roles()[SECRETARIAT]])
-    BodyAccess.objects.create(user=user, body=mine)
+    user = account("secretariat", mine)
     kept = DeliberationFactory(item=None, body=mine)
     DeliberationFactory(item=None, body=other, title="Agence d'urbanisme")
 
@@ -100,8 +97,7 @@ def test_a_user_sees_only_his_bodies() -> None:
 
 def test_an_elu_sees_the_bodies_he_sits_in_and_convened_projets_only() -> None:
     mine, other = BodyFactory(), BodyFactory()
-    elu = UserFactory(groups=[ensure_roles()[ELECTED]])
-    sit_in(elu, mine)
+    elu = account("elu", mine)
     # An access granted by mistake to another body opens nothing to an élu.
     BodyAccess.objects.create(user=elu, body=other)
     convened = AgendaItemFactory(session=SessionFactory(body=mine, status=Session.Status.CONVENED))

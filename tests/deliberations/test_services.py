@@ -33,9 +33,7 @@ def four_present(council: Council, seated: Seat) -> Council:
     return council
 
 
-def test_vote_without_quorum_after_a_departure_isrefused_service(
-    council: Council, seated: Seat
-) -> None:
+def test_a_vote_without_quorum_after_a_departure_is_refused(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")  # 3 of 5 in office: quorum of 3 just met
     subsidy, convention = council.items[1], council.items[2]
     presence_change(session=council.session, mandate=council["Claire"], left_at=convention)
@@ -61,7 +59,7 @@ def test_arrival_restores_the_quorum_for_later_items(council: Council, seated: S
     assert (vote.present, vote.voters) == (3, 3)
 
 
-def test_counts_that_do_not_add_up_arerefused_service(four_present: Council) -> None:
+def test_counts_that_do_not_add_up_are_refused(four_present: Council) -> None:
     item = four_present.items[1]
 
     message = refused_service(lambda: vote_record(item=item, tally=Tally(for_=2, against=1)))
@@ -195,13 +193,13 @@ def test_secret_ballot_tie_is_rejected_whatever_the_president_voted(
     assert vote.result == Vote.Result.REJECTED
 
 
-def test_vote_on_an_information_item_isrefused_service(four_present: Council) -> None:
+def test_a_vote_on_an_information_item_is_refused(four_present: Council) -> None:
     message = refused_service(lambda: vote_record(item=four_present.items[3], unanimous=True))
 
     assert "Le point « Agenda » n'est pas soumis au vote" in message
 
 
-def test_second_vote_on_an_item_isrefused_service(four_present: Council) -> None:
+def test_a_second_vote_on_an_item_is_refused(four_present: Council) -> None:
     vote_record(item=four_present.items[1], unanimous=True)
 
     message = refused_service(lambda: vote_record(item=four_present.items[1], unanimous=True))

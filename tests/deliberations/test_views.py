@@ -8,24 +8,20 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import AgendaItem, Session
-from members.models import Body, BodyAccess
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
+from members.models import Body
+from tests.conftest import CountQueries
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
     DeliberationFactory,
     SessionFactory,
-    UserFactory,
     VoteFactory,
-    sit_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,25 +42,6 @@ def library(body: Body) -> list[VisaTemplate]:
         VisaTemplate.objects.create(body=body, text=text, position=position)
         for position, text in enumerate([CGCT, ARRETE, STATUTS])
     ]
-
-
-def _login(client: Client, body: Body, role: str) -> Client:
-    user = UserFactory(groups=[ensure_roles()[role]])
-    BodyAccess.objects.create(user=user, body=body)
-    if role == ELECTED:
-        sit_in(user, body)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    return _login(client, body, SECRETARIAT)
-
-
-@pytest.fixture
-def elu(client: Client, body: Body) -> Client:
-    return _login(client, body, ELECTED)
 
 
 def _text(response: Any) -> str:
@@ -361,12 +338,13 @@ def test_list_query_count_does_not_grow_with_data(
     secretariat: Client,
     body: Body,
     query: str,
+    count_queries: CountQueries,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     url = reverse("deliberations:list") + query
     _deliberations(body, 2, 1)
     secretariat.get(url)
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         secretariat.get(url)
     _deliberations(body, 10, 3)
 

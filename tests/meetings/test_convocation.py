@@ -22,16 +22,14 @@ from meetings.convocation import (
     french_when,
 )
 from meetings.models import AgendaItem, Session
-from members.models import Body, BodyAccess, Mandate
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
+from members.models import Body, Mandate
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
     MandateFactory,
     PersonFactory,
     SessionFactory,
-    UserFactory,
-    sit_in,
+    login_as,
 )
 
 SESSION_DAY = dt.date(2023, 6, 13)  # a Tuesday, as the seed's
@@ -244,21 +242,6 @@ def test_a_session_already_held_is_not_convened(session: Session) -> None:
 # --- The page ---------------------------------------------------------------------------
 
 
-def _user(body: Body, role: str) -> Any:
-    groups = ensure_roles()
-    user = UserFactory(groups=[groups[role]])
-    BodyAccess.objects.create(user=user, body=body)
-    if role == ELECTED:
-        sit_in(user, body)
-    return user
-
-
-@pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    client.force_login(_user(body, SECRETARIAT))
-    return client
-
-
 def test_the_warning_shows_at_four_clear_days(secretariat: Client, session: Session) -> None:
     url = reverse("meetings:convocation", args=[session.pk])
     with time_machine.travel(dt.datetime(2023, 6, 8, 8, 0, tzinfo=dt.UTC), tick=False):
@@ -312,7 +295,7 @@ def test_posting_sends_and_warns_when_late(secretariat: Client, session: Session
 
 def test_an_elected_member_reads_but_cannot_send(client: Client, session: Session) -> None:
     Session.objects.filter(pk=session.pk).update(status=Session.Status.CONVENED)
-    client.force_login(_user(session.body, ELECTED))
+    login_as(client, "elu", session.body)
     url = reverse("meetings:convocation", args=[session.pk])
 
     assert client.get(url).status_code == 200

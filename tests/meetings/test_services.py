@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 Seat = Callable[..., None]
 
 
-def test_proxy_to_an_absent_holder_isrefused_service(council: Council, seated: Seat) -> None:
+def test_a_proxy_to_an_absent_holder_is_refused(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
 
     message = refused_service(
@@ -38,7 +38,7 @@ def test_proxy_to_an_absent_holder_isrefused_service(council: Council, seated: S
     assert not Attendance.objects.filter(mandate=council["Émilie"]).exists()
 
 
-def test_self_proxy_isrefused_service(council: Council, seated: Seat) -> None:
+def test_a_self_proxy_is_refused(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
 
     message = refused_service(
@@ -50,7 +50,7 @@ def test_self_proxy_isrefused_service(council: Council, seated: Seat) -> None:
     assert "Émilie Moreau ne peut se donner procuration à elle-même" in message
 
 
-def test_second_proxy_to_the_same_holder_isrefused_service(council: Council, seated: Seat) -> None:
+def test_a_second_proxy_to_the_same_holder_is_refused(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
     proxy_grant(session=council.session, giver=council["Émilie"], holder=council["Alice"])
 
@@ -65,7 +65,7 @@ def test_second_proxy_to_the_same_holder_isrefused_service(council: Council, sea
     assert list(Proxy.objects.values_list("giver__person__last_name", flat=True)) == ["Moreau"]
 
 
-def test_proxy_from_a_present_member_isrefused_service(council: Council, seated: Seat) -> None:
+def test_a_proxy_from_a_present_member_is_refused(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
 
     message = refused_service(
@@ -77,7 +77,7 @@ def test_proxy_from_a_present_member_isrefused_service(council: Council, seated:
     assert "Claire Petit siège à l'ouverture de la séance" in message
 
 
-def test_giving_a_second_proxy_isrefused_service(council: Council, seated: Seat) -> None:
+def test_giving_a_second_proxy_is_refused(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
     proxy_grant(session=council.session, giver=council["Émilie"], holder=council["Alice"])
 
@@ -104,9 +104,7 @@ def test_granted_proxy_marks_the_giver_excused_and_counts(council: Council, seat
     assert council["Bernard"].pk in legal
 
 
-def test_absent_on_a_member_holding_a_proxy_isrefused_service(
-    council: Council, seated: Seat
-) -> None:
+def test_a_member_holding_a_proxy_cannot_be_marked_absent(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
     proxy_grant(session=council.session, giver=council["Émilie"], holder=council["Alice"])
 
@@ -134,9 +132,7 @@ def test_absent_after_the_proxy_is_revoked(council: Council, seated: Seat) -> No
     assert attendance.status == Attendance.Status.ABSENT
 
 
-def test_suppleant_for_a_present_titulaire_isrefused_service(
-    council: Council, seated: Seat
-) -> None:
+def test_a_suppleant_cannot_sit_for_a_present_titulaire(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
 
     message = refused_service(
@@ -152,7 +148,7 @@ def test_suppleant_for_a_present_titulaire_isrefused_service(
     assert "Fabien Roux ne peut siéger en suppléance de Bernard Durand" in message
 
 
-def test_departure_before_arrival_isrefused_service(council: Council, seated: Seat) -> None:
+def test_a_departure_before_the_arrival_is_refused(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
     first, second = council.items[0], council.items[1]
 
@@ -166,7 +162,7 @@ def test_departure_before_arrival_isrefused_service(council: Council, seated: Se
     assert second.title in message
 
 
-def test_reconvened_session_less_than_three_days_later_isrefused_service(council: Council) -> None:
+def test_a_session_reconvened_less_than_three_days_later_is_refused(council: Council) -> None:
     failed = council.session
 
     message = refused_service(
@@ -181,9 +177,7 @@ def test_reconvened_session_less_than_three_days_later_isrefused_service(council
     assert Session.objects.filter(body=council.body).count() == 1
 
 
-def test_reconvening_a_session_that_had_its_quorum_isrefused_service(
-    council: Council, seated: Seat
-) -> None:
+def test_a_session_that_had_its_quorum_cannot_be_reconvened(council: Council, seated: Seat) -> None:
     seated("Alice", "Bernard", "Claire")
 
     message = refused_service(

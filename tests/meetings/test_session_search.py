@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from members.models import Body, BodyAccess
-from pma_governance.lib.roles import ELECTED, ensure_roles
-from tests.factories import UserFactory, sit_in
+from members.models import Body
+from tests.factories import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def elu() -> Client:
     call_command("load_demo", stdout=io.StringIO())
-    ensure_roles()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=ELECTED))
-    BodyAccess.objects.create(user=user, body=Body.objects.get(short_name="PMA"))
-    sit_in(user, Body.objects.get(short_name="PMA"))
     client = Client()
-    client.force_login(user)
+    login_as(client, "elu", Body.objects.get(short_name="PMA"))
     return client
 
 

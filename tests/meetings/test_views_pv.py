@@ -1,46 +1,35 @@
-"""Drafting the procès-verbal: saving texts, the live preview and edit conflicts."""
+"""Drafting the procès-verbal: saving texts and edit conflicts (its preview is a documents'
+page: tests/pma_governance/documents/test_views.py)."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.services import PvConflict, pv_texts, pv_update
-from members.models import BodyAccess
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
-from tests.factories import UserFactory, sit_in
+from tests.factories import login_as
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(session: Session, role: str, **names: str) -> Client:
-    ensure_roles()
-    user = UserFactory(**names)
-    user.groups.add(Group.objects.get(name=role))
-    BodyAccess.objects.create(user=user, body=session.body)
-    if role == ELECTED:
-        sit_in(user, session.body)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _form_data(pv: ProcesVerbal, **changes: str) -> dict[str, str]:
+def pv_form_data(pv: ProcesVerbal, **changes: str) -> dict[str, str]:
+    """The PV form as the editor posts it: its version and its texts, with `changes`."""
     data = {"version": str(pv.version), **pv_texts(pv)}
     data.update(changes)
     return data
 
 
-def test_secretariat_saves_debates_as_sanitised_paragraphs(seed_session: Session) -> None:
-    client = _client(seed_session, SECRETARIAT)
+def test_secretariat_saves_debates_as_sanitised_paragraphs(
+    seed_session: Session, client: Client
+) -> None:
+    login_as(client, "secretariat", seed_session.body)
     pv = seed_session.pv
     item = AgendaItem.objects.get(session=seed_session, title="Actualités")
     response = client.post(
         reverse("meetings:pv_edit", args=[seed_session.pk]),
-        _form_data(
+        pv_form_data(
             pv,
             **{
                 f"debate_{item.pk}": "Monsieur le Président évoque l'actualité.\n\n"
@@ -80,11 +69,12 @@ def test_stale_version_raises_a_conflict_and_overwrites_nothing(seed_session: Se
 
 
 def test_conflict_screen_shows_both_texts_and_keeps_mine(seed_session: Session) -> None:
-    lucie = _client(seed_session, SECRETARIAT, first_name="Lucie", last_name="Martin")
-    marc = _client(seed_session, SECRETARIAT, first_name="Marc", last_name="Durand")
+    lucie, marc = Client(), Client()
+    login_as(lucie, "secretariat", seed_session.body, first_name="Lucie", last_name="Martin")
+    login_as(marc, "secretariat", seed_session.body, first_name="Marc", last_name="Durand")
     url = reverse("meetings:pv_edit", args=[seed_session.pk])
     pv = seed_session.pv
-    opened = _form_data(pv)
+    opened = pv_form_data(pv)
     assert lucie.post(url, opened | {"preamble": "Version de Lucie."}).status_code == 302
     response = marc.post(url, opened | {"preamble": "Version de Marc."})
     html = response.content.decode()
@@ -102,26 +92,10 @@ def test_conflict_screen_shows_both_texts_and_keeps_mine(seed_session: Session) 
     assert pv.preamble == "<p>Version de Marc.</p>"
 
 
-def test_elected_member_cannot_edit_the_pv(seed_session: Session) -> None:
-    client = _client(seed_session, ELECTED)
+def test_elected_member_cannot_edit_the_pv(seed_session: Session, client: Client) -> None:
+    login_as(client, "elu", seed_session.body)
     url = reverse("meetings:pv_edit", args=[seed_session.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert "Enregistrer le procès-verbal" not in page.content.decode()
-    assert client.post(url, _form_data(seed_session.pv, preamble="x")).status_code == 403
-
-
-def test_preview_is_laid_out_like_the_pv_and_saves_nothing(seed_session: Session) -> None:
-    client = _client(seed_session, SECRETARIAT)
-    pv = seed_session.pv
-    response = client.post(
-        reverse("meetings:pv_preview", args=[seed_session.pk]),
-        _form_data(pv, preamble="Texte en cours de rédaction."),
-    )
-    html = response.content.decode()
-    assert "Texte en cours de rédaction." in html
-    assert "PROCÈS-VERBAL" in html
-    assert "ayant donné procuration à" in html
-    pv.refresh_from_db()
-    assert "Texte en cours de rédaction." not in pv.preamble
-    assert pv.version == 1
+    assert client.post(url, pv_form_data(seed_session.pv, preamble="x")).status_code == 403

@@ -8,20 +8,18 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
+from tests.conftest import CountQueries
 from tests.factories import (
     BodyFactory,
     MandateFactory,
     MemberEntityFactory,
     PersonFactory,
-    UserFactory,
-    sit_in,
+    login_as,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,28 +39,6 @@ def call(body: Body) -> MemberEntity:
     return MemberEntityFactory.create(
         body=body, name="Communauté d'Agglomération de Lens-Liévin", short_name="CALL", seats=2
     )
-
-
-def _user(body: Body | None, role: str) -> Any:
-    ensure_roles()
-    user = UserFactory.create(groups=[role])
-    if body is not None:
-        BodyAccess.objects.create(user=user, body=body)
-        if role == ELECTED:
-            sit_in(user, body)
-    return user
-
-
-@pytest.fixture
-def secretariat(client: Client, body: Body) -> Client:
-    client.force_login(_user(body, SECRETARIAT))
-    return client
-
-
-@pytest.fixture
-def elu(client: Client, body: Body) -> Client:
-    client.force_login(_user(body, ELECTED))
-    return client
 
 
 def text(response: Any) -> str:
@@ -94,11 +70,11 @@ def test_anonymous_is_sent_to_the_login_page(client: Client, body: Body) -> None
 
 
 def test_a_user_without_a_body_is_refused(client: Client) -> None:
-    client.force_login(_user(None, SECRETARIAT))
+    login_as(client, "secretariat", None)
     assert client.get(REGISTER).status_code == 403
 
 
-def test_another_body_s_person_and_mandate_are_not_found(secretariat: Client) -> None:
+def test_another_bodys_person_and_mandate_are_not_found(secretariat: Client) -> None:
     foreign = MandateFactory.create(body=BodyFactory.create(), suppleant=True)
     assert (
         secretariat.get(reverse("members:person_detail", args=[foreign.person_id])).status_code
@@ -171,9 +147,7 @@ def test_the_demo_register_lists_22_titulaires(client: Client) -> None:
     from pma_governance.demo.loader import load_demo
 
     load_demo()
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="secretariat"))
+    login_as(client, "secretariat", Body.objects.get(short_name="PMA"))
     response = client.get(REGISTER, {"date": "2023-06-13"})
     page = text(response)
     assert response.status_code == 200
@@ -258,18 +232,19 @@ def test_a_bad_date_is_explained_and_today_shown(secretariat: Client, body: Body
 
 
 def test_register_query_count_does_not_grow_with_data(
-    django_assert_num_queries: Any, secretariat: Client, body: Body
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    secretariat: Client,
+    body: Body,
 ) -> None:
     populate(body, entities=1, titulaires=1)
     big = BodyFactory.create(short_name="GRAND")
     populate(big, entities=5, titulaires=8, suppleants=4)
-    user = UserFactory.create(groups=[SECRETARIAT])
-    BodyAccess.objects.create(user=user, body=body)
+    user = login_as(secretariat, "secretariat", body)
     BodyAccess.objects.create(user=user, body=big)
-    secretariat.force_login(user)
 
     for params in ({}, {"historique": "on", "date": "2024-09-01"}):
-        with CaptureQueriesContext(connection) as small:
+        with count_queries() as small:
             assert secretariat.get(REGISTER, {"assemblee": "PMA", **params}).status_code == 200
         with django_assert_num_queries(len(small)):
             response = secretariat.get(REGISTER, {"assemblee": "GRAND", **params})
@@ -277,7 +252,11 @@ def test_register_query_count_does_not_grow_with_data(
 
 
 def test_person_page_query_count_does_not_grow_with_data(
-    django_assert_num_queries: Any, secretariat: Client, body: Body, call: MemberEntity
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    secretariat: Client,
+    body: Body,
+    call: MemberEntity,
 ) -> None:
     few = MandateFactory.create(body=body, entity=call).person
     many = PersonFactory.create()
@@ -289,7 +268,7 @@ def test_person_page_query_count_does_not_grow_with_data(
             start_date=dt.date(2000 + year, 1, 1),
             end_date=dt.date(2000 + year, 12, 31),
         )
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         secretariat.get(reverse("members:person_detail", args=[few.pk]))
     with django_assert_num_queries(len(small)):
         response = secretariat.get(reverse("members:person_detail", args=[many.pk]))

@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 
 from members.models import Body
 from pma_governance.lib.roles import SECRETARIAT
-from tests.factories import SuperUserFactory, UserFactory
+from tests.factories import UserFactory, login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ ADMIN_MODELS = sorted(
 @pytest.fixture
 def superuser_client(client: Client, seed_session: object) -> Client:
     """A superuser, with the seed session imported so that every list has rows."""
-    client.force_login(SuperUserFactory(username="dgs"))
+    login_as(client, "superuser")
     return client
 
 

@@ -33,9 +33,8 @@ from tests.factories import (
     DeliberationFactory,
     MandateFactory,
     SessionFactory,
-    UserFactory,
     VoteFactory,
-    elu_client,
+    login_as,
 )
 from tests.pma_governance.publication.helpers import sign_fast, sign_pv_fast
 
@@ -225,8 +224,9 @@ def test_an_anonymous_visitor_reaches_nothing_unpublished(secrets: Secrets) -> N
     assert leaks == []
 
 
-def test_an_elu_of_another_body_reaches_nothing_of_it(secrets: Secrets) -> None:
-    client = elu_client(MandateFactory(body=BodyFactory(short_name="SMC")))
+def test_an_elu_of_another_body_reaches_nothing_of_it(secrets: Secrets, client: Client) -> None:
+    other = BodyFactory(short_name="SMC")
+    login_as(client, "elu", other, mandate=MandateFactory(body=other))
     leaks = []
     for route in ROUTES:
         for path in _paths(route, secrets.values):
@@ -235,9 +235,9 @@ def test_an_elu_of_another_body_reaches_nothing_of_it(secrets: Secrets) -> None:
 
 
 def test_an_elu_of_the_body_never_reaches_its_drafts_nor_unpublished_public_pages(
-    secrets: Secrets,
+    secrets: Secrets, client: Client
 ) -> None:
-    client = elu_client(MandateFactory(body=secrets.body))
+    login_as(client, "elu", secrets.body, mandate=MandateFactory(body=secrets.body))
     leaks = []
     for route in ROUTES:
         public = route.path.startswith(("public/", "api/"))
@@ -251,9 +251,11 @@ def test_an_elu_of_the_body_never_reaches_its_drafts_nor_unpublished_public_page
     assert leaks == []
 
 
-def test_the_elu_of_the_body_does_read_the_signed_act_in_his_space(secrets: Secrets) -> None:
+def test_the_elu_of_the_body_does_read_the_signed_act_in_his_space(
+    secrets: Secrets, client: Client
+) -> None:
     # The counterpart of the tests above: the same walk finds what is his to read.
-    client = elu_client(MandateFactory(body=secrets.body))
+    login_as(client, "elu", secrets.body, mandate=MandateFactory(body=secrets.body))
 
     page = client.get(f"/espace/seances/{SIGNED}/").content.decode()
     pdf = client.get(f"/documents/deliberations/{SIGNED}.pdf")
@@ -264,15 +266,9 @@ def test_the_elu_of_the_body_does_read_the_signed_act_in_his_space(secrets: Secr
 
 
 def test_the_pdf_of_a_projet_on_no_ordre_du_jour_is_not_found_not_a_crash(
-    secrets: Secrets,
+    secrets: Secrets, client: Client
 ) -> None:
-    from members.models import BodyAccess
-    from pma_governance.lib.roles import SECRETARIAT
-
-    user = UserFactory(groups=[ensure_roles()[SECRETARIAT]])
-    BodyAccess.objects.create(user=user, body=secrets.body)
-    client = Client()
-    client.force_login(user)
+    login_as(client, "secretariat", secrets.body)
 
     response = client.get(f"/documents/deliberations/{PLANNED + 100}.pdf")
 

@@ -20,10 +20,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
+from pytest_django import DjangoAssertNumQueries
 
 from deliberations.storage import document_filename, stored_pdf
 from meetings.models import Session
@@ -37,6 +37,7 @@ from pma_governance.lib.pdf import (
     html_to_pdf,
     static_path,
 )
+from tests.conftest import CountQueries
 
 # Every test runs in the test database (which this mark makes pytest-django create), inside
 # the module's rolled-back demo transaction.
@@ -309,15 +310,19 @@ def test_emargement_lists_every_member_in_office_and_every_suppleant(
         documents.emargement_context,
     ],
 )
-def test_query_count_does_not_grow_with_the_session(demo: None, builder: Any) -> None:
-    counts = []
-    for day in (EARLIER_DAY, SEED_DAY):  # 2 deliberations, then 3 and more items
-        session = Session.objects.get(body__short_name="PMA", date=day)
-        with CaptureQueriesContext(connection) as queries:
-            builder(session)
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
-    assert counts[1] <= 15
+def test_query_count_does_not_grow_with_the_session(
+    demo: None,
+    builder: Any,
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    earlier = Session.objects.get(body__short_name="PMA", date=EARLIER_DAY)  # 2 deliberations
+    seed = Session.objects.get(body__short_name="PMA", date=SEED_DAY)  # 3 and more items
+    with count_queries() as few:
+        builder(earlier)
+    with django_assert_num_queries(len(few)), django_assert_max_num_queries(15):
+        builder(seed)
 
 
 # --- The URL fetcher serves our static files and nothing else ----------------------------

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -29,7 +30,7 @@ from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.db import frozen_refusal
 from pma_governance.lib.pades import validate_pdf
 from tests.conftest import Council
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_as
 
 NUMBER = "2023/PMA00192"
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"
@@ -255,13 +256,12 @@ def test_a_failed_signature_leaves_the_act_unsigned(
 
 
 def test_admins_download_the_signed_pdf_as_stored(
-    signed_aula: SignedDocument, admin_client: Any
+    signed_aula: SignedDocument, client: Client
 ) -> None:
-    page = admin_client.get(
-        reverse("admin:deliberations_signeddocument_change", args=[signed_aula.pk])
-    )
-    pdf = admin_client.get(reverse("admin:deliberations_signeddocument_pdf", args=[signed_aula.pk]))
-    deliberation_page = admin_client.get(
+    login_as(client, "superuser")
+    page = client.get(reverse("admin:deliberations_signeddocument_change", args=[signed_aula.pk]))
+    pdf = client.get(reverse("admin:deliberations_signeddocument_pdf", args=[signed_aula.pk]))
+    deliberation_page = client.get(
         reverse("admin:deliberations_deliberation_change", args=[signed_aula.deliberation_id])
     )
 

@@ -1,4 +1,5 @@
-"""Signing in the app: the president and the secretary each sign from their own account."""
+"""The documents' pages in the app: the PV preview, and signing, where the president and
+the secretary each sign from their own account."""
 
 from __future__ import annotations
 
@@ -6,18 +7,18 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from deliberations.models import Deliberation, SignatureConsent, SignedDocument
 from meetings.models import ProcesVerbal, Session
-from members.models import BodyAccess, Mandate
+from members.models import Mandate
 from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.pades import validate_pdf
-from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, ensure_roles
-from tests.factories import UserFactory, sit_in
+from tests.factories import Role, login_as
+from tests.meetings.test_views_pv import pv_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +28,11 @@ def _certificate(signing_certificate: Path) -> Path:
     return signing_certificate
 
 
-def _account(session: Session, role: str, mandate_id: str | None = None) -> tuple[User, Client]:
-    ensure_roles()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=role))
-    BodyAccess.objects.create(user=user, body=session.body)
-    if mandate_id:
-        person = Mandate.objects.get(body=session.body, external_id=mandate_id).person
-        person.user = user
-        person.save(update_fields=["user"])
-    elif role == ELECTED:
-        sit_in(user, session.body)
+def _logged_in(session: Session, role: Role, mandate_id: str | None = None) -> tuple[User, Client]:
+    """A logged-in client of `role` on the session's body, as the holder of `mandate_id`."""
+    mandate = Mandate.objects.get(body=session.body, external_id=mandate_id) if mandate_id else None
     client = Client()
-    client.force_login(user)
-    return user, client
+    return login_as(client, role, session.body, mandate=mandate), client
 
 
 @pytest.fixture
@@ -51,8 +43,8 @@ def aula(seed_session: Session) -> Deliberation:
 def test_president_then_secretary_seal_the_deliberation(
     seed_session: Session, aula: Deliberation, signing_certificate: Path
 ) -> None:
-    _, president = _account(seed_session, ADMINISTRATOR, "bavay")
-    _, secretary = _account(seed_session, ELECTED, "lemaire")
+    _, president = _logged_in(seed_session, "administrator", "bavay")
+    _, secretary = _logged_in(seed_session, "elu", "lemaire")
     url = reverse("deliberations:signature", args=[aula.pk])
 
     page = president.post(url, {"role": "president"}, follow=True).content.decode()
@@ -82,7 +74,7 @@ def test_president_then_secretary_seal_the_deliberation(
 
 
 def test_one_account_cannot_sign_as_both(seed_session: Session, aula: Deliberation) -> None:
-    _, director = _account(seed_session, ADMINISTRATOR)  # may sign, is neither of them
+    _, director = _logged_in(seed_session, "administrator")  # may sign, is neither of them
     url = reverse("deliberations:signature", args=[aula.pk])
     director.post(url, {"role": "president"})
     page = director.post(url, {"role": "secretary"}, follow=True).content.decode()
@@ -94,7 +86,7 @@ def test_one_account_cannot_sign_as_both(seed_session: Session, aula: Deliberati
 def test_an_elected_member_signs_only_for_himself(
     seed_session: Session, aula: Deliberation
 ) -> None:
-    _, robert = _account(seed_session, ELECTED, "robert")
+    _, robert = _logged_in(seed_session, "elu", "robert")
     page = robert.post(
         reverse("deliberations:signature", args=[aula.pk]), {"role": "secretary"}, follow=True
     ).content.decode()
@@ -105,7 +97,7 @@ def test_an_elected_member_signs_only_for_himself(
 def test_a_signature_can_be_withdrawn_before_the_seal(
     seed_session: Session, aula: Deliberation
 ) -> None:
-    user, president = _account(seed_session, ADMINISTRATOR, "bavay")
+    user, president = _logged_in(seed_session, "administrator", "bavay")
     president.post(reverse("deliberations:signature", args=[aula.pk]), {"role": "president"})
     consent = SignatureConsent.objects.get(user=user)
     president.post(reverse("deliberations:signature_withdraw", args=[consent.pk]))
@@ -113,8 +105,8 @@ def test_a_signature_can_be_withdrawn_before_the_seal(
 
 
 def test_the_pv_is_signed_from_its_page_and_then_frozen(seed_session: Session) -> None:
-    _, president = _account(seed_session, ADMINISTRATOR, "bavay")
-    _, secretary = _account(seed_session, ELECTED, "lemaire")
+    _, president = _logged_in(seed_session, "administrator", "bavay")
+    _, secretary = _logged_in(seed_session, "elu", "lemaire")
     url = reverse("deliberations:pv_signature", args=[seed_session.pk])
     editor = reverse("meetings:pv_edit", args=[seed_session.pk])
     assert "Signer en qualité de président de séance" in president.get(editor).content.decode()
@@ -134,7 +126,7 @@ def test_unsigned_copies_are_marked_as_drafts(seed_session: Session, aula: Delib
 
     from pypdf import PdfReader
 
-    _, client = _account(seed_session, ELECTED)
+    _, client = _logged_in(seed_session, "elu")
     response = client.get(reverse("session_document", args=[seed_session.pk, "pv"]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
@@ -148,10 +140,10 @@ def test_a_signed_act_is_corrected_by_an_erratum_not_edited(
     from deliberations.models import Erratum
     from pma_governance.documents.signing import deliberation_sign
 
-    president, _ = _account(seed_session, ADMINISTRATOR, "bavay")
-    secretary, _ = _account(seed_session, ELECTED, "lemaire")
+    president, _ = _logged_in(seed_session, "administrator", "bavay")
+    secretary, _ = _logged_in(seed_session, "elu", "lemaire")
     deliberation_sign(deliberation=aula, president_user=president, secretary_user=secretary)
-    _, admin = _account(seed_session, ADMINISTRATOR)
+    _, admin = _logged_in(seed_session, "administrator")
     url = reverse("deliberations:erratum_add", args=["deliberation", aula.pk])
     refused = admin.post(url, {"date": "2020-01-01", "text": "Lire « 40 000 euros »."})
     page = refused.content.decode()
@@ -164,5 +156,23 @@ def test_a_signed_act_is_corrected_by_an_erratum_not_edited(
     assert "Erratum enregistré" in done.content.decode()
     assert 'data-testid="errata"' in done.content.decode()
     assert Erratum.objects.get(deliberation=aula).text == "Lire « 40 000 euros »."
-    _, reader = _account(seed_session, ELECTED)
+    _, reader = _logged_in(seed_session, "elu")
     assert reader.post(url, {"date": today, "text": "x"}).status_code == 403
+
+
+def test_preview_is_laid_out_like_the_pv_and_saves_nothing(
+    seed_session: Session, client: Client
+) -> None:
+    login_as(client, "secretariat", seed_session.body)
+    pv = seed_session.pv
+    response = client.post(
+        reverse("meetings:pv_preview", args=[seed_session.pk]),
+        pv_form_data(pv, preamble="Texte en cours de rédaction."),
+    )
+    html = response.content.decode()
+    assert "Texte en cours de rédaction." in html
+    assert "PROCÈS-VERBAL" in html
+    assert "ayant donné procuration à" in html
+    pv.refresh_from_db()
+    assert "Texte en cours de rédaction." not in pv.preamble
+    assert pv.version == 1

@@ -8,7 +8,6 @@ import html
 
 import pghistory
 import pytest
-from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +18,7 @@ from meetings.admin import SessionAdmin
 from meetings.models import Attendance, Proxy, Session
 from pma_governance.lib.history import FieldChange, Related, event_model, history_for
 from tests.conftest import Council
+from tests.factories import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +105,11 @@ def test_the_context_names_the_user_and_url(seed_session: Session, admin_user: o
 
 
 def test_a_change_through_the_admin_is_recorded_and_shown(
-    seed_session: Session, admin_user: User, client: Client
+    seed_session: Session, client: Client
 ) -> None:
     attendance = _present(seed_session)
-    client.force_login(admin_user)
+    # Without a full name, the history names the account by its username.
+    admin = login_as(client, "superuser", first_name="", last_name="")
     url = reverse("admin:meetings_attendance_change", args=[attendance.pk])
 
     response = client.post(
@@ -125,11 +126,11 @@ def test_a_change_through_the_admin_is_recorded_and_shown(
 
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = history_for(attendance)[0]
-    assert (latest.user, latest.url) == (admin_user.get_username(), url)
+    assert (latest.user, latest.url) == (admin.get_username(), url)
     page = html.unescape(client.get(url).content.decode())
     assert "Historique des modifications" in page
     assert "présence</strong> : Présent → Excusé" in page
-    assert admin_user.get_username() in page
+    assert admin.get_username() in page
 
 
 def test_the_session_page_gathers_its_roll_and_agenda_history(seed_session: Session) -> None:
@@ -167,12 +168,10 @@ def test_history_itself_cannot_be_rewritten(seed_session: Session) -> None:
         events.delete()
 
 
-def test_frozen_records_are_read_only_in_the_admin(
-    seed_session: Session, admin_user: User, client: Client
-) -> None:
+def test_frozen_records_are_read_only_in_the_admin(seed_session: Session, client: Client) -> None:
     Session.objects.filter(pk=seed_session.pk).update(facts_frozen_at=timezone.now())
     attendance = _present(seed_session)
-    client.force_login(admin_user)
+    login_as(client, "superuser")
     url = reverse("admin:meetings_attendance_change", args=[attendance.pk])
 
     page = client.get(url).content.decode()

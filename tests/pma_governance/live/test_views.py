@@ -6,17 +6,16 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation, Vote
 from meetings.models import AgendaItem, Attendance, Proxy, Session
-from members.models import BodyAccess, Mandate, Person
+from members.models import Mandate, Person
 from pma_governance.interchange.importer import import_document
-from pma_governance.lib.roles import ELECTED, SECRETARIAT, ensure_roles
-from tests.conftest import seed_document
-from tests.factories import UserFactory, sit_in
+from tests.conftest import CountQueries, seed_document
+from tests.factories import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -35,21 +34,10 @@ def session() -> Session:
     return import_document(_unvoted_seed())
 
 
-def _client(session: Session, role: str) -> Client:
-    ensure_roles()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=role))
-    BodyAccess.objects.create(user=user, body=session.body)
-    if role == ELECTED:
-        sit_in(user, session.body)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def secretary(session: Session) -> Client:
-    return _client(session, SECRETARIAT)
+def secretary(client: Client, session: Session) -> Client:
+    login_as(client, "secretariat", session.body)
+    return client
 
 
 def _mandate(session: Session, external_id: str) -> Mandate:
@@ -80,13 +68,13 @@ def test_live_page_shows_the_seed_quorum(session: Session, secretary: Client) ->
 
 
 def test_live_page_query_count_does_not_grow_with_members(
-    session: Session, secretary: Client, django_assert_max_num_queries: Any
+    session: Session,
+    secretary: Client,
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     url = reverse("meetings:live", args=[session.pk])
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         secretary.get(url)
     for index in range(15):
         person = Person.objects.create(
@@ -100,10 +88,9 @@ def test_live_page_query_count_does_not_grow_with_members(
             external_id=f"nouveau-{index}",
         )
         Attendance.objects.create(session=session, mandate=mandate, status="present")
-    with CaptureQueriesContext(connection) as large:
+    with django_assert_num_queries(len(small)):
         response = secretary.get(url)
     assert _figure(response.content.decode(), "in-office") == 37
-    assert len(large.captured_queries) == len(small.captured_queries)
 
 
 def test_quorum_panel_turns_red_when_quorum_is_lost(session: Session, secretary: Client) -> None:
@@ -256,8 +243,8 @@ def test_departure_between_items_changes_the_votants(session: Session, secretary
     assert Vote.objects.get(item=item).voters == 16
 
 
-def test_elected_member_reads_but_cannot_write(session: Session) -> None:
-    client = _client(session, ELECTED)
+def test_elected_member_reads_but_cannot_write(session: Session, client: Client) -> None:
+    login_as(client, "elu", session.body)
     page = client.get(reverse("meetings:live", args=[session.pk]))
     assert page.status_code == 200
     assert "Enregistrer le pouvoir" not in page.content.decode()
@@ -269,10 +256,6 @@ def test_elected_member_reads_but_cannot_write(session: Session) -> None:
     assert Attendance.objects.filter(session=session, mandate__external_id="t15").count() == 0
 
 
-def test_other_bodies_sessions_are_invisible(session: Session) -> None:
-    ensure_roles()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=SECRETARIAT))
-    client = Client()
-    client.force_login(user)
+def test_other_bodies_sessions_are_invisible(session: Session, client: Client) -> None:
+    login_as(client, "secretariat", None)
     assert client.get(reverse("meetings:live", args=[session.pk])).status_code == 404

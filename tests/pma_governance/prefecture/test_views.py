@@ -26,8 +26,8 @@ from django.utils import timezone
 from deliberations.models import Deliberation, DeliberationAnnex, SignedDocument
 from meetings.models import ProcesVerbal, Session
 from pma_governance.documents.signing import deliberation_sign
-from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT
 from pma_governance.prefecture.services import ACTES_NAMESPACE
+from tests.factories import login_as
 from tests.pma_governance.publication.helpers import (
     IDENTIFIER,
     NUMBER,
@@ -35,7 +35,6 @@ from tests.pma_governance.publication.helpers import (
     make_certificate,
     sign_fast,
     sign_pv_fast,
-    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,25 +64,25 @@ def aula(seed_session: Session) -> Deliberation:
     return Deliberation.objects.get(number=NUMBER)
 
 
-def _client(user: User) -> Client:
+@pytest.fixture
+def admin(seed_session: Session) -> Client:
     client = Client()
-    client.force_login(user)
+    login_as(client, "administrator", seed_session.body, username="dgs")
     return client
 
 
 @pytest.fixture
-def admin(seed_session: Session) -> Client:
-    return _client(user_with_role(seed_session.body, ADMINISTRATOR, "dgs"))
-
-
-@pytest.fixture
 def secretariat(seed_session: Session) -> Client:
-    return _client(user_with_role(seed_session.body, SECRETARIAT, "secretariat"))
+    client = Client()
+    login_as(client, "secretariat", seed_session.body)
+    return client
 
 
 @pytest.fixture
 def elu(seed_session: Session) -> Client:
-    return _client(user_with_role(seed_session.body, ELECTED, "elu"))
+    client = Client()
+    login_as(client, "elu", seed_session.body)
+    return client
 
 
 def _text(response: Any) -> str:
@@ -421,7 +420,7 @@ def _pv_panel(session: Session, user: User, query: str = "", *, source: bool = F
 
 
 def test_pv_published_from_its_panel(admin: Client, seed_session: Session) -> None:
-    user = user_with_role(seed_session.body, ADMINISTRATOR, "dgs")
+    user = User.objects.get(username="dgs")  # the account of `admin`
     assert "Le procès-verbal pourra être publié une fois signé." in _pv_panel(seed_session, user)
     sign_pv_fast(seed_session)
     assert "Publier le procès-verbal" in _pv_panel(seed_session, user)
@@ -445,7 +444,7 @@ def test_pv_publication_refused_keeps_the_typed_date(admin: Client, seed_session
     page = _text(response)
     assert "La date de publication (01/06/2023) précède la signature (14/06/2023)." in page
     assert response.redirect_chain[-1][0].endswith("?pv_publie_le=2023-06-01#publication")
-    user = user_with_role(seed_session.body, ADMINISTRATOR, "dgs")
+    user = User.objects.get(username="dgs")  # the account of `admin`
     panel = _pv_panel(seed_session, user, "?pv_publie_le=2023-06-01", source=True)
     assert 'value="2023-06-01"' in panel
     assert ProcesVerbal.objects.get(session=seed_session).published_on is None

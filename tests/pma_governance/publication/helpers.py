@@ -12,7 +12,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -20,9 +19,6 @@ from django.utils import timezone
 from deliberations.models import Deliberation, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import ProcesVerbal, Session
-from members.models import Body, BodyAccess
-from pma_governance.lib.roles import ELECTED, ensure_roles
-from tests.factories import UserFactory, sit_in
 
 PASSPHRASE = "phrase-secrete-de-test"
 NUMBER = "2023/PMA00192"
@@ -92,11 +88,3 @@ def publish_fast(deliberation: Deliberation, on: dt.date = dt.date(2023, 6, 20))
     if deliberation.status not in ("signed", "transmitted"):
         sign_fast(deliberation)
     Deliberation.objects.filter(pk=deliberation.pk).update(status="published", published_on=on)
-
-
-def user_with_role(body: Body, role: str, username: str) -> User:
-    user = UserFactory(username=username, groups=[ensure_roles()[role]])
-    BodyAccess.objects.get_or_create(user=user, body=body)
-    if role == ELECTED:
-        sit_in(user, body)
-    return user

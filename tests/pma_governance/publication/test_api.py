@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
@@ -16,7 +15,7 @@ from deliberations.models import Deliberation, Erratum, Vote
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
 from pma_governance.publication import api
-from tests.factories import BodyFactory, SessionFactory, UserFactory
+from tests.factories import BodyFactory, SessionFactory, UserFactory, login_as
 from tests.pma_governance.publication.helpers import (
     IDENTIFIER,
     NUMBER,
@@ -375,7 +374,7 @@ def test_the_api_needs_no_login_and_shows_no_more_to_a_logged_in_user(
     aula: Deliberation, hidden: Hidden
 ) -> None:
     admin = Client()
-    admin.force_login(User.objects.create_superuser("dgs", "dgs@example.fr", "x"))
+    login_as(admin, "superuser")
     data = _get(admin, _url("deliberations", "PMA"))
     assert [d["number"] for d in data["results"]] == [NUMBER]
 

@@ -7,14 +7,14 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation
 from meetings.models import ProcesVerbal, Session
 from members.models import Body
+from tests.conftest import CountQueries
 from tests.factories import BodyFactory
 from tests.pma_governance.publication.helpers import NUMBER, publish_fast, sign_pv_fast
 from tests.pma_governance.publication.public_world import Hidden, hidden_things, published_assembly
@@ -122,22 +122,25 @@ def test_public_pages_announce_the_feeds(client: Client, world: Hidden) -> None:
     assert 'href="/public/PMA/flux.atom"' in body
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
-def test_feed_and_sitemap_queries_do_not_grow(client: Client, db: None) -> None:
+def test_feed_and_sitemap_queries_do_not_grow(
+    client: Client,
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     small = published_assembly("PETIT", sessions=1, acts=1)
     large = published_assembly("GRAND", sessions=3, acts=4)
-    assert _queries(client, reverse("public:body_feed", args=[small.short_name])) == _queries(
-        client, reverse("public:body_feed", args=[large.short_name])
-    )
-    before = _queries(client, reverse("sitemap"))
+    with count_queries() as feed:
+        assert client.get(reverse("public:body_feed", args=[small.short_name])).status_code == 200
+    with django_assert_num_queries(len(feed)):
+        assert client.get(reverse("public:body_feed", args=[large.short_name])).status_code == 200
+    with count_queries() as sitemap:
+        assert client.get(reverse("sitemap")).status_code == 200
     published_assembly("ENCORE", sessions=3, acts=5)
-    assert _queries(client, reverse("sitemap")) == before
-    assert _queries(client, reverse("public:feed")) <= 2
+    with django_assert_num_queries(len(sitemap)):
+        assert client.get(reverse("sitemap")).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("public:feed")).status_code == 200
 
 
 # --- Sitemap and robots.txt ---------------------------------------------------------------------

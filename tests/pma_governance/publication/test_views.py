@@ -14,15 +14,15 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from deliberations.models import Deliberation, Erratum, SignedDocument
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body
 from pma_governance.publication import views as views_public
+from tests.conftest import CountQueries
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -285,27 +285,33 @@ def _assembly(short: str, sessions: int, acts: int) -> Body:
     return body
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+def _get(client: Client, url: str) -> None:
+    response = client.get(url)
     assert response.status_code == 200, url
-    return len(captured.captured_queries)
 
 
-def test_public_pages_query_count_does_not_grow(anonymous: Client, db: None) -> None:
+def test_public_pages_query_count_does_not_grow(
+    anonymous: Client,
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     small = _assembly("PETIT", sessions=1, acts=2)
     large = _assembly("GRAND", sessions=4, acts=5)
     for name in ("body", "open_data"):
-        assert _queries(anonymous, reverse(f"public:{name}", args=[small.short_name])) == _queries(
-            anonymous, reverse(f"public:{name}", args=[large.short_name])
-        ), name
+        with count_queries() as few:
+            _get(anonymous, reverse(f"public:{name}", args=[small.short_name]))
+        with django_assert_num_queries(len(few), info=name):
+            _get(anonymous, reverse(f"public:{name}", args=[large.short_name]))
     small_session = Session.objects.filter(body=small).first()
     large_session = Session.objects.filter(body=large).first()
     assert small_session is not None and large_session is not None
-    assert _queries(anonymous, _liste_url(small_session)) == _queries(
-        anonymous, _liste_url(large_session)
-    )
-    assert _queries(anonymous, reverse("public:index")) <= 2
+    with count_queries() as few:
+        _get(anonymous, _liste_url(small_session))
+    with django_assert_num_queries(len(few)):
+        _get(anonymous, _liste_url(large_session))
+    with django_assert_max_num_queries(2):
+        _get(anonymous, reverse("public:index"))
 
 
 # --- Stable pages per session and per deliberation ------------------------------------------------
@@ -551,7 +557,9 @@ def test_each_list_of_a_body_page_is_paginated_on_its_own(
 
 
 def test_session_and_deliberation_pages_query_count_does_not_grow(
-    anonymous: Client, db: None
+    anonymous: Client,
+    count_queries: CountQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     small = published_assembly("PETIT", sessions=1, acts=1)
     large = published_assembly("GRAND", sessions=2, acts=6)
@@ -564,4 +572,7 @@ def test_session_and_deliberation_pages_query_count_does_not_grow(
         return [_session_url(session), _page_url(act), _liste_url(session)]
 
     for small_url, large_url in zip(urls(small), urls(large), strict=True):
-        assert _queries(anonymous, small_url) == _queries(anonymous, large_url), small_url
+        with count_queries() as few:
+            _get(anonymous, small_url)
+        with django_assert_num_queries(len(few), info=small_url):
+            _get(anonymous, large_url)

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from deliberations.models import Deliberation, Vote
 from meetings.models import AgendaItem, Session
-from members.models import Body, BodyAccess
+from members.models import Body
 from tests.factories import (
     AgendaItemFactory,
     DeliberationFactory,
-    MandateFactory,
-    PersonFactory,
     SessionFactory,
-    UserFactory,
     VoteFactory,
 )
-
-
-def elu_of(body: Body) -> Any:
-    """An élu sitting in `body` only (a mandate of the person linked to the account)."""
-    user = UserFactory()
-    MandateFactory(body=body, person=PersonFactory(user=user))
-    BodyAccess.objects.create(user=user, body=body)
-    return user
 
 
 def act(

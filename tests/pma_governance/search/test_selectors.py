@@ -27,8 +27,9 @@ from tests.factories import (
     SessionFactory,
     SuperUserFactory,
     UserFactory,
+    account,
 )
-from tests.pma_governance.search.helpers import act, elu_of
+from tests.pma_governance.search.helpers import act
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,7 @@ def test_nobody_finds_another_bodys_acts_or_pvs(body: Body, admin: Any) -> None:
     other = BodyFactory(short_name="SIVOM")
     mine = act(body, "Piscine des Collines")
     theirs = act(other, "Piscine du SIVOM")
-    elu = elu_of(body)
+    elu = account("elu", body)
 
     hits = found(elu, "piscine")
 

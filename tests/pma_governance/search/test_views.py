@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from deliberations.models import Vote
 from members.models import Body
-from tests.factories import BodyFactory
-from tests.pma_governance.search.helpers import act, elu_of
+from tests.factories import BodyFactory, login_as
+from tests.pma_governance.search.helpers import act
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,8 @@ def body() -> Body:
 
 
 @pytest.fixture
-def client_elu(body: Body) -> Client:
-    client = Client()
-    client.force_login(elu_of(body))
+def client_elu(client: Client, body: Body) -> Client:
+    login_as(client, "elu", body)
     return client
 
 

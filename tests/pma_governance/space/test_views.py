@@ -16,7 +16,6 @@ from pytest_django import DjangoAssertNumQueries
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
-from pma_governance.lib.roles import ELECTED, ensure_roles
 from tests.conftest import analyze
 from tests.factories import (
     AgendaItemFactory,
@@ -24,9 +23,8 @@ from tests.factories import (
     DeliberationFactory,
     MandateFactory,
     SessionFactory,
-    UserFactory,
     VoteFactory,
-    elu_client,
+    login_as,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +41,9 @@ def body() -> Body:
 
 
 @pytest.fixture
-def elu(body: Body) -> Client:
-    return elu_client(MandateFactory(body=body))
+def elu(client: Client, body: Body) -> Client:
+    login_as(client, "elu", body, mandate=MandateFactory(body=body))
+    return client
 
 
 def test_an_elus_home_is_his_space(elu: Client) -> None:
@@ -127,9 +126,8 @@ def test_an_elu_cannot_open_a_session_not_convened_or_of_another_body(
         assert elu.get(pdf).status_code == 404
 
 
-def test_an_account_without_a_body_gets_a_french_explanation() -> None:
-    client = Client()
-    client.force_login(UserFactory(groups=[ensure_roles()[ELECTED]]))
+def test_an_account_without_a_body_gets_a_french_explanation(client: Client) -> None:
+    login_as(client, "elu", None)
 
     response = client.get(reverse("space:index"))
 
@@ -141,9 +139,9 @@ def test_an_account_without_a_body_gets_a_french_explanation() -> None:
 
 
 def test_attendance_history_of_a_member_who_gave_a_proxy(
-    seed_session: Session, mandate_of: Callable[[str], Mandate]
+    seed_session: Session, mandate_of: Callable[[str], Mandate], client: Client
 ) -> None:
-    client = elu_client(mandate_of("bossart"))
+    login_as(client, "elu", seed_session.body, mandate=mandate_of("bossart"))
 
     page = _text(client.get(reverse("space:attendance")))
 
@@ -153,9 +151,9 @@ def test_attendance_history_of_a_member_who_gave_a_proxy(
 
 
 def test_attendance_history_of_a_proxy_holder(
-    seed_session: Session, mandate_of: Callable[[str], Mandate]
+    seed_session: Session, mandate_of: Callable[[str], Mandate], client: Client
 ) -> None:
-    client = elu_client(mandate_of("bavay"))
+    login_as(client, "elu", seed_session.body, mandate=mandate_of("bavay"))
 
     page = _text(client.get(reverse("space:attendance")))
 
@@ -164,18 +162,17 @@ def test_attendance_history_of_a_proxy_holder(
 
 
 def test_attendance_history_names_the_votes_not_taken_part_in(
-    seed_session: Session, mandate_of: Callable[[str], Mandate]
+    seed_session: Session, mandate_of: Callable[[str], Mandate], client: Client
 ) -> None:
-    client = elu_client(mandate_of("laversin"))
+    login_as(client, "elu", seed_session.body, mandate=mandate_of("laversin"))
 
     page = _text(client.get(reverse("space:attendance")))
 
     assert "N'a pas pris part au vote du point n°" in page
 
 
-def test_attendance_page_without_a_mandate_says_so() -> None:
-    client = Client()
-    client.force_login(UserFactory(groups=[ensure_roles()[ELECTED]]))
+def test_attendance_page_without_a_mandate_says_so(client: Client) -> None:
+    login_as(client, "elu", None)
 
     page = _text(client.get(reverse("space:attendance")))
 
@@ -217,10 +214,10 @@ def _archive(body: Body, sessions: int) -> Session:
 
 @pytest.mark.parametrize("sessions", [10, 1000])
 def test_space_pages_keep_a_constant_number_of_queries(
-    body: Body, sessions: int, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, body: Body, sessions: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     mandate = MandateFactory(body=body, start_date=dt.date(2000, 1, 1))
-    client = elu_client(mandate)
+    login_as(client, "elu", body, mandate=mandate)
     latest = _archive(body, sessions)
     client.get(reverse("space:index"))  # the session and the user are loaded once
 
@@ -239,9 +236,9 @@ SESSION_QUERIES = 9
 ATTENDANCE_QUERIES = 11
 
 
-def test_an_elu_sitting_in_two_bodies_switches_between_them(body: Body) -> None:
+def test_an_elu_sitting_in_two_bodies_switches_between_them(client: Client, body: Body) -> None:
     other = BodyFactory(short_name="SMT", name="Syndicat mixte des transports")
-    client = elu_client(MandateFactory(body=body))
+    login_as(client, "elu", body, mandate=MandateFactory(body=body))
     person = Mandate.objects.filter(person__user__isnull=False).get().person
     MandateFactory(body=other, person=person)
     SessionFactory(body=other, date=dt.date(2023, 3, 9), status=Session.Status.CLOSED)
