@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+
+from pma_governance.lib.siret import validate_siret
 
 
 class Body(models.Model):
@@ -29,9 +32,8 @@ class Body(models.Model):
     siren = models.CharField(
         "SIREN", max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$", "9 chiffres.")]
     )
-    siret = models.CharField(
-        "SIRET", max_length=14, blank=True, validators=[RegexValidator(r"^\d{14}$", "14 chiffres.")]
-    )
+    # The open-data file (SCDL) requires a SIRET whose INSEE check digit is right.
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
     department_code = models.CharField(
         "département",
         max_length=3,
@@ -86,6 +88,13 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assembly_name} — {self.name}"
+
+    def clean(self) -> None:
+        # A SIRET is the SIREN followed by the establishment's NIC (INSEE).
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            raise ValidationError(
+                {"siret": f"Le SIRET doit commencer par le SIREN de l'assemblée ({self.siren})."}
+            )
 
 
 class MemberEntity(models.Model):

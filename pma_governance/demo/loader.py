@@ -19,6 +19,7 @@ from members.models import Body, BodyAccess, Mandate
 from pma_governance.documents.services import signature_give
 from pma_governance.interchange.importer import import_document
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
+from pma_governance.lib.siret import siret_is_valid
 from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
 from pma_governance.publication.services import (
     deliberation_publish,
@@ -36,6 +37,8 @@ ACCOUNTS = [
 ]
 # Demo addresses on a reserved domain (RFC 2606): convocations go nowhere real.
 DEMO_MAIL_DOMAIN = "pma-demo.example.org"
+# The PMA's SIREN 200060358 with NIC 00013: the check digit (Luhn) is right.
+DEMO_SIRET = "20006035800013"
 
 
 def load_demo() -> Body:
@@ -52,7 +55,9 @@ def load_demo() -> Body:
     body = Body.objects.get(short_name="PMA")
     _demo_addresses(body)
     _visa_library(body)
-    body.siret = body.siret or "20006035800014"
+    if not siret_is_valid(body.siret):
+        # A SIRET set by hand stays; an empty or wrong one (earlier demos had a bad key) does not.
+        body.siret = DEMO_SIRET
     body.statutes_reference = (
         "Arrêté préfectoral du 15 avril 2022 portant modification des statuts du Syndicat Mixte"
     )

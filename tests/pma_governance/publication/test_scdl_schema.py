@@ -5,8 +5,11 @@ every row, for a body's file and for the file of every body."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -55,40 +58,68 @@ def test_a_valid_row_passes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("column", "value"),
+    ("column", "value", "reason"),
     [
-        ("COLL_SIRET", ""),
-        ("COLL_SIRET", "2000603580001"),  # 13 digits
-        ("COLL_SIRET", "20006035800014"),  # wrong check digit
-        ("DELIB_ID", ""),
-        ("DELIB_DATE", "13/06/2023"),
-        ("DELIB_DATE", "2023-02-30"),
-        ("DELIB_MATIERE_CODE", "7"),
-        ("DELIB_MATIERE_CODE", "7.5.1"),
-        ("DELIB_MATIERE_NOM", "finances locales"),
-        ("DELIB_MATIERE_NOM", "urbanisme/subventions"),  # not the matière of 7.5
-        ("DELIB_MATIERE_NOM", "Finances locales/Subventions"),
-        ("DELIB_OBJET", ""),
-        ("BUDGET_ANNEE", "23"),
-        ("BUDGET_ANNEE", "2024/2023"),
-        ("BUDGET_NOM", ""),  # the year without the budget's name
-        ("PREF_ID", "PREF62"),
-        ("PREF_DATE", "2023-06-12"),  # before the decision
-        ("VOTE_EFFECTIF", "vingt-deux"),
-        ("VOTE_REEL", "17"),  # ≠ pour + contre + abstention
-        ("VOTE_POUR", "-1"),
-        ("DELIB_URL", "/public/PMA/deliberations/1.pdf"),
+        ("COLL_SIRET", "", "COLL_SIRET"),
+        ("COLL_SIRET", "2000603580001", "COLL_SIRET"),  # 13 digits
+        ("COLL_SIRET", "20006035800014", "SIRET valide (clé)"),  # wrong check digit
+        ("DELIB_ID", "", "DELIB_ID"),
+        ("DELIB_DATE", "13/06/2023", "DELIB_DATE"),
+        ("DELIB_DATE", "2023-02-30", "DELIB_DATE"),
+        ("DELIB_MATIERE_CODE", "7", "DELIB_MATIERE_CODE"),
+        ("DELIB_MATIERE_CODE", "7.5.1", "DELIB_MATIERE_CODE"),
+        ("DELIB_MATIERE_NOM", "finances locales", "niveau 1/niveau 2"),
+        ("DELIB_MATIERE_NOM", "urbanisme/subventions", "ne correspond pas au code 7.5"),
+        ("DELIB_MATIERE_NOM", "finance/subventions", "pas une matière ACTES"),
+        ("DELIB_MATIERE_NOM", "Finances locales/Subventions", "minuscules"),
+        ("DELIB_OBJET", "", "DELIB_OBJET"),
+        ("BUDGET_ANNEE", "23", "BUDGET_ANNEE"),
+        ("BUDGET_ANNEE", "2024/2023", "intervalle croissant"),
+        ("BUDGET_NOM", "", "BUDGET_ANNEE et BUDGET_NOM ensemble"),
+        ("PREF_ID", "PREF62", "PREF_ID"),
+        ("PREF_ID", "", "PREF_DATE sans PREF_ID"),
+        ("PREF_DATE", "2023-06-12", "PREF_DATE ≥ DELIB_DATE"),  # before the decision
+        ("VOTE_EFFECTIF", "vingt-deux", "VOTE_EFFECTIF"),
+        ("VOTE_EFFECTIF", "15", "VOTE_EFFECTIF ≥ VOTE_REEL"),
+        ("VOTE_REEL", "17", "VOTE_REEL = VOTE_POUR + VOTE_CONTRE + VOTE_ABSTENTION"),
+        ("VOTE_POUR", "-1", "VOTE_POUR"),
+        ("VOTE_CONTRE", "", "tous ou aucun"),
+        ("DELIB_URL", "/public/PMA/deliberations/1.pdf", "DELIB_URL"),
     ],
 )
-def test_the_checker_refuses_what_the_schema_forbids(column: str, value: str) -> None:
-    assert row_problems({**VALID_ROW, column: value}), (column, value)
+def test_the_checker_refuses_what_the_schema_forbids(column: str, value: str, reason: str) -> None:
+    problems = row_problems({**VALID_ROW, column: value})
+
+    assert any(reason in problem for problem in problems), (column, value, problems)
+
+
+def test_the_checker_refuses_more_votes_of_one_kind_than_votants() -> None:
+    row = {**VALID_ROW, "VOTE_REEL": "16", "VOTE_POUR": "20", "VOTE_CONTRE": "0"}
+    row["VOTE_ABSTENTION"] = "0"
+
+    assert "ligne 2 : row-constraint : VOTE_REEL ≥ VOTE_POUR" in row_problems(row)
+
+
+def test_the_checker_accepts_a_row_without_the_optional_columns() -> None:
+    optional = ("BUDGET_ANNEE", "BUDGET_NOM", "PREF_ID", "PREF_DATE", "DELIB_URL")
+    votes = ("VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION")
+
+    assert row_problems({**VALID_ROW, **dict.fromkeys(optional + votes, "")}) == []
 
 
 def test_the_checker_refuses_a_header_out_of_order() -> None:
     swapped = [HEADER[1], HEADER[0], *HEADER[2:]]
     data = ",".join(swapped) + "\r\n" + ",".join(VALID_ROW[c] for c in swapped) + "\r\n"
     _, problems = file_problems(data)
-    assert problems and "en-tête" in problems[0]
+    assert problems and "incorrect-label" in problems[0]
+
+
+def test_the_checker_refuses_a_missing_or_an_extra_column() -> None:
+    missing = ",".join(HEADER[:-1]) + "\r\n" + ",".join(VALID_ROW[c] for c in HEADER[:-1])
+    extra = ",".join([*HEADER, "VOTE_BLANC"]) + "\r\n" + ",".join([*VALID_ROW.values(), "0"])
+
+    assert any("missing-label" in p for p in file_problems(missing + "\r\n")[1])
+    assert any("extra-label" in p for p in file_problems(extra + "\r\n")[1])
 
 
 # --- The files the app serves -------------------------------------------------------------------
@@ -193,3 +224,78 @@ def test_the_file_of_every_body_follows_the_schema(published: Body) -> None:
     ids = {row["DELIB_ID"] for row in rows}
     assert not any(number.endswith(("00900", "00901", "00902")) for number in ids)
     assert IDENTIFIER not in "".join(row["PREF_ID"] for row in rows)  # the code, not the AR
+
+
+# --- The writer never emits a row the schema refuses ---------------------------------------
+
+
+def _body_file() -> str:
+    return _csv(Client(), reverse("public:open_data", args=["PMA"]))
+
+
+def test_an_acknowledgement_dated_before_the_session_is_left_out(published: Body) -> None:
+    # The prefecture services refuse it; an import or an edit in the admin might not.
+    Deliberation.objects.filter(number=NUMBER).update(
+        prefecture_sent_on=dt.date(2023, 6, 1), prefecture_received_on=dt.date(2023, 6, 2)
+    )
+
+    rows, problems = file_problems(_body_file())
+
+    assert problems == []
+    aula = next(row for row in rows if row["DELIB_ID"] == NUMBER)
+    assert (aula["PREF_ID"], aula["PREF_DATE"]) == ("PREF062", "")
+
+
+def test_more_votants_than_members_in_office_leaves_the_effectif_out(published: Body) -> None:
+    winter = SessionFactory(body=published, date=dt.date(2023, 11, 14))
+    crowded = voted_act(
+        winter, number="2023/PMA00198", sequence=198, vote={"present": 40, "votes_for": 40}
+    )
+    publish_fast(crowded, on=dt.date(2023, 11, 20))
+
+    rows, problems = file_problems(_body_file())
+
+    assert problems == []
+    row = next(row for row in rows if row["DELIB_ID"] == "2023/PMA00198")
+    assert (row["VOTE_EFFECTIF"], row["VOTE_REEL"], row["VOTE_POUR"]) == ("", "40", "40")
+
+
+def test_an_act_classified_at_the_first_level_only_is_left_out(published: Body) -> None:
+    winter = SessionFactory(body=published, date=dt.date(2023, 11, 14))
+    act = voted_act(winter, number="2023/PMA00198", sequence=198, matiere="7")
+    publish_fast(act, on=dt.date(2023, 11, 20))
+
+    rows, problems = file_problems(_body_file())
+
+    assert problems == []
+    assert "2023/PMA00198" not in {row["DELIB_ID"] for row in rows}
+    assert len(rows) == 5
+
+
+def test_a_body_whose_siret_is_wrong_publishes_no_row(
+    published: Body, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Saved before the check existed: the validator refuses it now.
+    Body.objects.filter(pk=published.pk).update(siret="20006035800014")
+
+    rows, problems = file_problems(_body_file())
+
+    assert (rows, problems) == ([], [])
+    assert "2023/PMA00192 omise (SIRET 20006035800014 invalide (clé de contrôle))" in caplog.text
+
+
+def test_the_demo_file_follows_the_schema(signing_certificate: Path) -> None:
+    call_command("load_demo", "--sign", stdout=io.StringIO())
+
+    rows, problems = file_problems(_body_file())
+    all_rows, all_problems = file_problems(_csv(Client(), reverse("public:open_data_all")))
+
+    assert problems == all_problems == []
+    assert {row["COLL_SIRET"] for row in rows} == {"20006035800013"}
+    assert len(rows) == len(all_rows) == Deliberation.objects.count() > 0
+    aula = next(row for row in rows if row["DELIB_ID"] == NUMBER)
+    assert (aula["PREF_ID"], aula["PREF_DATE"], aula["DELIB_DATE"]) == (
+        "PREF062",
+        "2023-06-19",
+        "2023-06-13",
+    )

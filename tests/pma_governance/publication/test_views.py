@@ -38,7 +38,11 @@ from tests.pma_governance.publication.helpers import (
     sign_fast,
     sign_pv_fast,
 )
-from tests.pma_governance.publication.public_world import hidden_things, published_assembly
+from tests.pma_governance.publication.public_world import (
+    SIRET,
+    hidden_things,
+    published_assembly,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -239,6 +243,8 @@ def test_liste_is_public_once_an_act_of_the_session_is_published(
 def test_open_data_file_is_public_and_links_the_signed_pdfs(
     anonymous: Client, published: Deliberation
 ) -> None:
+    # The seed gives no SIRET, and the file leaves out the acts of a body without one.
+    Body.objects.filter(pk=published.body_id).update(siret=SIRET)
     response = anonymous.get(reverse("public:open_data", args=["PMA"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

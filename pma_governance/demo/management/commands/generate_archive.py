@@ -29,6 +29,7 @@ from deliberations.numbering import format_number
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate, MemberEntity, Person
 from pma_governance.demo import synthetic
+from pma_governance.lib.siret import siret_with_key
 
 SESSIONS_PER_BODY = 200  # default: one body per 200 sessions
 MAX_YEARS = 20  # sessions of a body span at most this many years
@@ -230,7 +231,7 @@ class Command(BaseCommand):
             assembly_name=plan.assembly_name,
             legal_form=plan.legal_form,
             siren=plan.siren,
-            siret=f"{plan.siren}00017",
+            siret=siret_with_key(f"{plan.siren}0001"),
             department_code="062",
             seat_city=plan.seat_city,
             address=f"{rng.randint(1, 120)} rue de la République, {plan.seat_city}",
