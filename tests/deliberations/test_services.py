@@ -3,7 +3,7 @@ applied, a French message naming the item or member, nothing half-written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import pytest
@@ -250,7 +250,7 @@ def test_show_of_hands_tie_without_the_president_vote_is_refused(four_present: C
     assert Deliberation.objects.get(item=item).number is None
 
 
-def _tie_by_name(council: Council, alice: str) -> dict[str, list[Mandate]]:
+def _tie_by_name(council: Council, alice: str) -> dict[str, Collection[Mandate]]:
     """A 2–2 roll call where Alice, who presides, votes `alice`."""
     other = "against" if alice == "for" else "for"
     return {
