@@ -76,6 +76,23 @@ def test_roll_call_tie_is_decided_by_the_president_vote_by_his_name(
     assert exported["computed"]["result"] == "adopted"
 
 
+def test_tie_with_the_president_abstaining_is_rejected_and_exported_so(
+    write_doc: Callable[[Any], Path],
+) -> None:
+    doc = seed_document()
+    mbm = next(i for i in doc["session"]["items"] if i.get("number") == "2023/PMA00193")
+    mbm["vote"] = {"for": 8, "against": 8, "abstain": 1, "president_vote": "abstain"}
+
+    import_file(write_doc(doc))
+
+    exported = _item(export_json(), "2023/PMA00193")
+    # Exported with the president's abstention, it imports again to the same result.
+    assert exported["vote"]["president_vote"] == "abstain"
+    assert exported["computed"]["result"] == "rejected"
+    import_file(write_doc(export_json()))
+    assert _item(export_json(), "2023/PMA00193")["computed"]["result"] == "rejected"
+
+
 def test_aula_deliberation_counts_corinne_laversin_as_not_taking_part() -> None:
     import_file(SEED_PATH)
 
