@@ -233,6 +233,14 @@ def _vote_doc(vote: Vote, ext: Mapping[int, str]) -> dict[str, Any]:
         }
     if vote.casting_vote:
         doc["vote"]["president_vote"] = "for" if vote.result == Vote.Result.ADOPTED else "against"
+    elif (
+        not named
+        and vote.ballot != Vote.Ballot.SECRET
+        and vote.votes_for == vote.votes_against > 0
+        and vote.abstentions
+    ):
+        # A tie without casting vote: the president abstained (CGCT L2121-20).
+        doc["vote"]["president_vote"] = "abstain"
     not_voting = [ext[m.pk] for m in vote.not_voting.all()]
     if not_voting:
         doc["not_voting"] = not_voting

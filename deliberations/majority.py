@@ -8,6 +8,7 @@ from typing import Literal
 
 Ballot = Literal["show_of_hands", "roll_call", "secret"]
 Choice = Literal["for", "against", "abstain"]
+CHOICE_LABELS: dict[str, str] = {"for": "pour", "against": "contre", "abstain": "abstention"}
 
 
 class VoteError(ValueError):
@@ -101,7 +102,7 @@ def decide(
     if president_vote is not None:
         cast = {"for": tally.for_, "against": tally.against, "abstain": tally.abstain}
         if cast[president_vote] == 0:
-            label = {"for": "pour", "against": "contre", "abstain": "abstention"}[president_vote]
+            label = CHOICE_LABELS[president_vote]
             raise VoteError(
                 f"Le vote du président (« {label} ») ne figure pas dans les voix "
                 f"({', '.join(_tally_words(tally))})."
@@ -113,6 +114,13 @@ def decide(
     casting_vote = False
     if tally.for_ == tally.against > 0 and ballot != "secret":
         # CGCT L2121-20: on a tie the president's vote decides, except in a secret ballot
+        if president_vote is None:
+            raise VoteError(
+                f"Partage égal des voix ({_plural(tally.for_, 'pour', 'pour')}, "
+                f"{_plural(tally.against, 'contre', 'contre')}) : indiquez le vote du "
+                "président, prépondérant (CGCT L2121-20)."
+            )
+        # A president who abstained casts no deciding vote: no majority, rejected.
         casting_vote = president_vote in ("for", "against")
         adopted = president_vote == "for"
     return VoteOutcome(
@@ -126,6 +134,35 @@ def decide(
         unanimous=tally.for_ == voters,
         casting_vote=casting_vote,
     )
+
+
+def check_given(*, unanimous: bool, counts: Tally | None, named: Tally | None) -> None:
+    """Refuse a vote given in contradictory ways: counts together with a roll call
+    (`named`, the roll call counted), or « à l'unanimité » with votes against, abstentions
+    or blank ballots. None means that way was not used."""
+    if counts is not None and named is not None:
+        raise VoteError(
+            "Le vote est donné à la fois par un décompte des voix et par un appel "
+            "nominal : indiquez l'un ou l'autre."
+        )
+    stated = counts if counts is not None else named
+    if unanimous and stated is not None:
+        dissent = [
+            _plural(n, singular, plural)
+            for n, singular, plural in (
+                (stated.against, "contre", "contre"),
+                (stated.abstain, "abstention", "abstentions"),
+                (stated.blank, "blanc ou nul", "blancs ou nuls"),
+            )
+            if n
+        ]
+        if dissent:
+            # DESIGN §4.4: « à l'unanimité » means every votant voted pour
+            raise VoteError(
+                "Un vote « à l'unanimité » ne compte ni voix contre, ni abstention, ni "
+                f"bulletin blanc (ici : {', '.join(dissent)}) : choisissez l'unanimité ou "
+                "le décompte des voix."
+            )
 
 
 def tally_from_roll_call(

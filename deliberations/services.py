@@ -11,7 +11,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from deliberations.majority import Ballot, Choice, Tally, VoteError, decide, tally_from_roll_call
+from deliberations.majority import (
+    CHOICE_LABELS,
+    Ballot,
+    Choice,
+    Tally,
+    VoteError,
+    check_given,
+    decide,
+    tally_from_roll_call,
+)
 from deliberations.models import (
     Deliberation,
     Erratum,
@@ -99,6 +108,30 @@ def number_assign(*, deliberation: Deliberation, number: str | None = None) -> D
     return deliberation
 
 
+def _named_tally(roll_call: dict[str, Collection[Mandate]] | None) -> Tally | None:
+    """The roll call counted (names as given, before any check), None without one."""
+    if roll_call is None:
+        return None
+    return Tally(
+        for_=len(roll_call.get("for", ())),
+        against=len(roll_call.get("against", ())),
+        abstain=len(roll_call.get("abstain", ())),
+    )
+
+
+def _check_given(
+    *,
+    unanimous: bool,
+    tally: Tally | None,
+    roll_call: dict[str, Collection[Mandate]] | None,
+) -> None:
+    """Contradictory input (unanimity with dissent, counts and names) as a French error."""
+    try:
+        check_given(unanimous=unanimous, counts=tally, named=_named_tally(roll_call))
+    except VoteError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
 def vote_given(
     mode: str,
     *,
@@ -106,16 +139,39 @@ def vote_given(
     roll_call: dict[str, Collection[Mandate]] | None = None,
 ) -> dict[str, Any]:
     """The vote as `vote_record` takes it, from how it was given: « unanimous », « counts »
-    (the counts) or « roll_call » (the names for, against, abstaining)."""
+    (the counts) or « roll_call » (the names for, against, abstaining).
+
+    `tally` and `roll_call` are what was typed (None: nothing); input contradicting the
+    mode (unanimity with votes against, counts beside a roll call) is refused.
+    """
+    if mode not in {"unanimous", "counts", "roll_call"}:
+        raise ValidationError(
+            f"Mode de vote inconnu « {mode} » : unanimité, décompte ou appel nominal."
+        )
+    _check_given(unanimous=mode == "unanimous", tally=tally, roll_call=roll_call)
     if mode == "unanimous":
         return {"unanimous": True}
     if mode == "counts":
         return {"tally": tally if tally is not None else Tally(for_=0, against=0, abstain=0)}
-    if mode == "roll_call":
-        return {"roll_call": roll_call or {}}
-    raise ValidationError(
-        f"Mode de vote inconnu « {mode} » : unanimité, décompte ou appel nominal."
-    )
+    return {"roll_call": roll_call or {}}
+
+
+def _president_choice(
+    session: Session, roll_call: dict[str, Collection[Mandate]], president_vote: Choice | None
+) -> Choice | None:
+    """The president's vote in a roll call: his own name's choice (CGCT L2121-20)."""
+    recorded: Choice | None = None
+    for choice in ("for", "against", "abstain"):
+        if any(m.pk == session.president_id for m in roll_call.get(choice, ())):
+            recorded = choice  # type: ignore[assignment]
+    if recorded is None:
+        return president_vote
+    if president_vote is not None and president_vote != recorded:
+        raise ValidationError(
+            f"Le vote du président indiqué (« {CHOICE_LABELS[president_vote]} ») diffère de "
+            f"celui de l'appel nominal (« {CHOICE_LABELS[recorded]} »)."
+        )
+    return recorded
 
 
 @transaction.atomic
@@ -135,8 +191,10 @@ def vote_record(
 
     Exactly one of `unanimous`, `tally` and `roll_call` ({"for": [...], "against": [...],
     "abstain": [...]}) gives the vote (`vote_given` reads them from a vote mode). Members
-    in `not_voting` take no part, for `not_voting_reason` when given. A deliberation voted
-    here gets its number.
+    in `not_voting` take no part, for `not_voting_reason` when given. On a tie the
+    president's vote decides (CGCT L2121-20): in a roll call, the choice by his own name;
+    otherwise `president_vote`, asked for when missing. A deliberation voted here gets
+    its number.
     """
     # Lock the session: a roll-call change must not slip in between check and write.
     session = Session.objects.select_for_update().select_related("body").get(pk=item.session_id)
@@ -145,6 +203,7 @@ def vote_record(
         raise ValidationError(f"Le point « {item.title} » n'est pas soumis au vote.")
     if hasattr(item, "vote"):
         raise ValidationError(f"Le vote sur « {item.title} » est déjà enregistré.")
+    _check_given(unanimous=unanimous, tally=tally, roll_call=roll_call)
     given = sum([unanimous, tally is not None, roll_call is not None])
     if given != 1:
         raise ValidationError(
@@ -186,6 +245,7 @@ def vote_record(
                         "(absent sans pouvoir, ou ne prenant pas part au vote)."
                     )
                 named.append((mandate, choice))
+        president_vote = _president_choice(session, roll_call, president_vote)
     try:
         outcome = decide(
             voters=figures.voters,

@@ -17,7 +17,8 @@ class QuorumRules:
     """The body's quorum rules (statutes of the syndicat mixte, else the CGCT)."""
 
     fraction: Fraction = "1/2"
-    counts_proxies: bool = True
+    # CGCT L2121-17: proxies do not count toward the quorum unless the statutes say so
+    counts_proxies: bool = False
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,9 @@ class Body(models.Model):
     quorum_fraction = models.CharField(
         "quorum", max_length=3, choices=QuorumFraction.choices, default=QuorumFraction.HALF
     )
+    # CGCT L2121-17: proxies do not count toward the quorum unless the statutes say so
     quorum_counts_proxies = models.BooleanField(
-        "les pouvoirs comptent pour le quorum", default=True
+        "les pouvoirs comptent pour le quorum", default=False
     )
     max_proxies_per_holder = models.PositiveSmallIntegerField(
         "pouvoirs par mandataire", default=1, validators=[MinValueValidator(1)]

@@ -87,6 +87,7 @@ def check_document(doc: Mapping[str, Any]) -> Findings:
         in_office=_in_office(mandates, date),
         rules=quorum,
         reconvened=f.reconvenes is not None,
+        president=president,
     )
     numbers: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -112,13 +113,14 @@ def _rules(body_doc: Mapping[str, Any], body: Body | None) -> tuple[QuorumRules,
         return quorum_rules(body), proxy_rules(body)
     rules = obj(body_doc.get("rules"))
     fraction = rules.get("quorum_fraction", "1/2")
-    counts_proxies = rules.get("quorum_counts_proxies", True)
+    # CGCT L2121-17 unless the statutes say otherwise: proxies do not count.
+    counts_proxies = rules.get("quorum_counts_proxies", False)
     max_per_holder = count(rules.get("max_proxies_per_holder", 1)) or 1
     substitutes = rules.get("substitutes", True)
     return (
         QuorumRules(
             fraction=fraction if one_of(fraction, {"1/2", "1/3"}) else "1/2",
-            counts_proxies=counts_proxies if isinstance(counts_proxies, bool) else True,
+            counts_proxies=counts_proxies if isinstance(counts_proxies, bool) else False,
         ),
         ProxyRules(
             max_per_holder=max_per_holder,

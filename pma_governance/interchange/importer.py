@@ -136,7 +136,8 @@ def _body_upsert(doc: Mapping[str, Any]) -> Body:
         address=doc.get("address") or "",
         administrative_court=doc.get("administrative_court") or "",
         quorum_fraction=rules.get("quorum_fraction", "1/2"),
-        quorum_counts_proxies=rules.get("quorum_counts_proxies", True),
+        # CGCT L2121-17 unless the statutes say otherwise: proxies do not count.
+        quorum_counts_proxies=rules.get("quorum_counts_proxies", False),
         max_proxies_per_holder=rules.get("max_proxies_per_holder", 1),
         substitutes_sit=rules.get("substitutes", True),
         numbering_pattern=doc.get("numbering") or DEFAULT_NUMBERING,
@@ -306,11 +307,15 @@ def _vote_write(item: AgendaItem, raw: Mapping[str, Any], mandates: Mapping[str,
                 against=vote.get("against", 0),
                 abstain=vote.get("abstain", 0),
                 blank=vote.get("blank", 0),
-            ),
+            )
+            if any(key in vote for key in ("for", "against", "abstain", "blank"))
+            else None,
             roll_call={
                 key: [mandates[mid] for mid in (vote.get("roll_call") or {}).get(key) or []]
                 for key in ("for", "against", "abstain")
-            },
+            }
+            if "roll_call" in vote
+            else None,
         ),
     )
 

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from deliberations.actes import MATIERES, NATURES
-from deliberations.majority import Choice, Tally, VoteError, decide, tally_from_roll_call
+from deliberations.majority import (
+    CHOICE_LABELS,
+    Choice,
+    Tally,
+    VoteError,
+    check_given,
+    decide,
+    tally_from_roll_call,
+)
 from deliberations.models import Deliberation, Vote
 from deliberations.numbering import parse_number
 from meetings.models import AgendaItem, Session
@@ -44,6 +52,7 @@ class ItemContext:
     in_office: int
     rules: QuorumRules
     reconvened: bool
+    president: str = ""
 
 
 def check_item(
@@ -152,6 +161,11 @@ def _check_vote(
     ballot = item.get("ballot", vote.get("ballot", "show_of_hands"))
     if not one_of(ballot, BALLOTS):
         return
+    try:
+        _check_given(vote)
+    except VoteError as exc:
+        f.add(f"{path}.vote", str(exc))
+        return
     position = index + 1
     full = roll_at(ctx.entries, ctx.grants, position)
     without = roll_at(ctx.entries, ctx.grants, position, not_voting=not_voting)
@@ -181,10 +195,44 @@ def _check_vote(
     president_vote = vote.get("president_vote")
     if tally is False or not (president_vote is None or one_of(president_vote, CHOICES)):
         return
+    recorded = _roll_call_choice(vote, ctx.president)
+    if recorded is not None and president_vote not in (None, recorded):
+        f.add(
+            f"{path}.vote.president_vote",
+            f"le président « {ctx.president} » a voté « {CHOICE_LABELS[recorded]} » à "
+            f"l'appel nominal, non « {CHOICE_LABELS[president_vote]} ».",
+        )
+        return
+    # CGCT L2121-20: in a roll call the president's vote is the one by his own name
+    president_vote = recorded or president_vote
     try:
         decide(voters=without.voters, tally=tally, ballot=ballot, president_vote=president_vote)
     except VoteError as exc:
         f.add(f"{path}.vote", str(exc))
+
+
+def _check_given(vote: Mapping[str, Any]) -> None:
+    """Contradictory input (unanimity with dissent, counts beside names): VoteError."""
+    counts = None
+    if any(key in vote for key in COUNTS):
+        numbers = [count(vote.get(key, 0)) or 0 for key in COUNTS]
+        counts = Tally(*numbers)
+    named = None
+    if "roll_call" in vote:
+        names = obj(vote["roll_call"])
+        lengths = [len(v) if isinstance(v, list) else 0 for v in map(names.get, CHOICES)]
+        named = Tally(*lengths)
+    check_given(unanimous=vote.get("unanimous") is True, counts=counts, named=named)
+
+
+def _roll_call_choice(vote: Mapping[str, Any], president: str) -> Choice | None:
+    """The president's choice by his own name in the roll call, None when not there."""
+    names = obj(vote.get("roll_call"))
+    for key in CHOICES:
+        ids = names.get(key)
+        if president and isinstance(ids, list) and president in ids:
+            return key
+    return None
 
 
 def _tally(

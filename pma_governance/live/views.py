@@ -256,17 +256,14 @@ def vote_entry(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render(request, session, vote_forms={item.pk: form}, focus=f"item{item.pk}")
     data = form.cleaned_data
-    given = vote_given(
-        data["mode"],
-        tally=Tally(
-            for_=data["votes_for"] or 0,
-            against=data["votes_against"] or 0,
-            abstain=data["abstentions"] or 0,
-            blank=data["blank"] or 0,
-        ),
-        roll_call=form.roll_call_choices(),  # type: ignore[arg-type]
-    )
+    typed = [data[name] for name in ("votes_for", "votes_against", "abstentions", "blank")]
     try:
+        # Counts only when typed; names only for a roll call (the radios always post).
+        given = vote_given(
+            data["mode"],
+            tally=None if all(n is None for n in typed) else Tally(*(n or 0 for n in typed)),
+            roll_call=form.roll_call_choices() if data["mode"] == "roll_call" else None,  # type: ignore[arg-type]
+        )
         vote = vote_record(
             item=item,
             ballot=data["ballot"],

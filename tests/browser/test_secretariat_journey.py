@@ -230,6 +230,7 @@ def test_secretary_builds_and_holds_the_seed_session(
         department_code="062",
         seat_city="Lens",
         administrative_court="Lille",
+        quorum_counts_proxies=True,  # the PMA's statutes count proxies toward the quorum
         numbering_pattern="{year}/PMA{seq:05d}",
         last_deliberation_sequence=191,  # the PMA's numbering runs across the years
     )

@@ -6,6 +6,7 @@ from deliberations.majority import (
     Tally,
     VoteError,
     VoteOutcome,
+    check_given,
     decide,
     result_phrase,
     tally_from_roll_call,
@@ -127,15 +128,80 @@ def test_tie_in_a_secret_ballot_rejects_whatever_the_president_voted() -> None:
     assert not outcome.casting_vote
 
 
-def test_tie_without_a_president_vote_rejects() -> None:
-    outcome = decide(voters=15, tally=Tally(for_=7, against=7, abstain=1))
+@pytest.mark.parametrize("ballot", ["show_of_hands", "roll_call"])
+def test_tie_without_the_president_vote_is_refused_asking_for_it(ballot: str) -> None:
+    # Before issue 10 such a tie was silently rejected.
+    with pytest.raises(VoteError) as excinfo:
+        decide(voters=15, tally=Tally(for_=7, against=7, abstain=1), ballot=ballot)  # type: ignore[arg-type]
+    assert str(excinfo.value) == (
+        "Partage égal des voix (7 pour, 7 contre) : indiquez le vote du président, "
+        "prépondérant (CGCT L2121-20)."
+    )
+
+
+def test_tie_in_a_roll_call_takes_the_president_vote() -> None:
+    outcome = decide(
+        voters=14, tally=Tally(for_=7, against=7), ballot="roll_call", president_vote="for"
+    )
+    assert outcome.result == "adopted"
+    assert outcome.casting_vote
+
+
+def test_tie_in_a_secret_ballot_needs_no_president_vote() -> None:
+    outcome = decide(voters=14, tally=Tally(for_=7, against=7), ballot="secret")
     assert outcome.result == "rejected"
     assert not outcome.casting_vote
+
+
+def test_tie_with_the_president_abstaining_rejects() -> None:
     abstaining = decide(
         voters=15, tally=Tally(for_=7, against=7, abstain=1), president_vote="abstain"
     )
     assert abstaining.result == "rejected"
     assert not abstaining.casting_vote
+
+
+@pytest.mark.parametrize(
+    ("counts", "named", "dissent"),
+    [
+        (Tally(for_=15, against=2), None, "ici : 2 contre"),
+        (Tally(for_=0, abstain=1), None, "ici : 1 abstention"),
+        (Tally(for_=9, against=1, abstain=2, blank=3), None, "1 contre, 2 abstentions, 3 blancs"),
+        (None, Tally(for_=3, against=1), "ici : 1 contre"),
+    ],
+)
+def test_unanimity_with_dissent_is_refused(
+    counts: Tally | None, named: Tally | None, dissent: str
+) -> None:
+    with pytest.raises(VoteError, match="Un vote « à l'unanimité » ne compte ni voix contre") as e:
+        check_given(unanimous=True, counts=counts, named=named)
+    assert dissent in str(e.value)
+
+
+def test_counts_and_a_roll_call_together_are_refused() -> None:
+    for unanimous in (True, False):
+        with pytest.raises(VoteError) as excinfo:
+            check_given(unanimous=unanimous, counts=Tally(for_=3), named=Tally(for_=3))
+        assert str(excinfo.value) == (
+            "Le vote est donné à la fois par un décompte des voix et par un appel nominal : "
+            "indiquez l'un ou l'autre."
+        )
+
+
+@pytest.mark.parametrize(
+    ("unanimous", "counts", "named"),
+    [
+        (True, None, None),
+        (True, Tally(for_=17), None),
+        (True, None, Tally(for_=4)),
+        (False, Tally(for_=3, against=1), None),
+        (False, None, Tally(for_=3, against=1, abstain=1)),
+    ],
+)
+def test_consistent_input_passes(
+    unanimous: bool, counts: Tally | None, named: Tally | None
+) -> None:
+    check_given(unanimous=unanimous, counts=counts, named=named)
 
 
 def test_president_vote_must_be_among_the_counts() -> None:

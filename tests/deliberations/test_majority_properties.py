@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -66,6 +67,33 @@ def test_counts_adding_up_are_always_decided(vote: tuple[int, Tally, str]) -> No
     voters, tally, ballot = vote
     if voters == 0:
         return
+    if tally.for_ == tally.against > 0 and ballot != "secret":
+        # CGCT L2121-20: a tie needs the president's vote, asked for in French
+        with pytest.raises(VoteError, match="indiquez le vote du président"):
+            decide(voters=voters, tally=tally, ballot=ballot)  # type: ignore[arg-type]
+        return
     outcome = decide(voters=voters, tally=tally, ballot=ballot)  # type: ignore[arg-type]
     _assert_consistent(outcome, voters, ballot)
     assert outcome.result == ("adopted" if tally.for_ > tally.against else "rejected")
+
+
+@given(
+    ties=st.integers(min_value=1, max_value=30),
+    abstain=st.integers(min_value=0, max_value=10),
+    ballot=ballots,
+    president_vote=st.sampled_from(["for", "against"]),
+)
+def test_a_tie_follows_the_president_except_in_a_secret_ballot(
+    ties: int, abstain: int, ballot: str, president_vote: str
+) -> None:
+    outcome = decide(
+        voters=2 * ties + abstain,
+        tally=Tally(for_=ties, against=ties, abstain=abstain),
+        ballot=ballot,  # type: ignore[arg-type]
+        president_vote=president_vote,  # type: ignore[arg-type]
+    )
+    if ballot == "secret":
+        assert (outcome.result, outcome.casting_vote) == ("rejected", False)
+    else:
+        expected = "adopted" if president_vote == "for" else "rejected"
+        assert (outcome.result, outcome.casting_vote) == (expected, True)

@@ -3,7 +3,8 @@ applied, a French message naming the item or member, nothing half-written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from deliberations.services import (
 )
 from meetings.models import Session
 from meetings.services import presence_change, proxy_grant
-from members.models import Body
+from members.models import Body, Mandate
 from tests.conftest import Council, refused_service
 from tests.factories import AgendaItemFactory, DeliberationFactory, SessionFactory
 
@@ -104,19 +105,64 @@ def test_a_reason_without_a_member_taking_no_part_is_not_kept(four_present: Coun
 
 
 @pytest.mark.parametrize(
-    ("mode", "expected"),
+    ("mode", "given", "expected"),
     [
-        ("unanimous", {"unanimous": True}),
-        ("counts", {"tally": Tally(for_=3, against=1)}),
-        ("roll_call", {"roll_call": {"for": []}}),
+        ("unanimous", {}, {"unanimous": True}),
+        ("unanimous", {"tally": Tally(for_=4)}, {"unanimous": True}),
+        ("counts", {"tally": Tally(for_=3, against=1)}, {"tally": Tally(for_=3, against=1)}),
+        ("roll_call", {"roll_call": {"for": []}}, {"roll_call": {"for": []}}),
     ],
 )
 def test_a_vote_mode_gives_the_one_way_the_vote_is_recorded(
-    mode: str, expected: dict[str, object]
+    mode: str, given: dict[str, Any], expected: dict[str, object]
 ) -> None:
-    given = vote_given(mode, tally=Tally(for_=3, against=1), roll_call={"for": []})
+    # Only what was typed is passed: before issue 10 a tally beside unanimity or a roll
+    # call was silently dropped, now it is refused (below).
+    assert vote_given(mode, **given) == expected
 
-    assert given == expected
+
+@pytest.mark.parametrize(
+    ("mode", "given", "message"),
+    [
+        ("unanimous", {"tally": Tally(for_=2, against=2)}, "ici : 2 contre"),
+        ("unanimous", {"tally": Tally(for_=0, abstain=1)}, "ici : 1 abstention"),
+        ("counts", {"tally": Tally(for_=3, against=1), "roll_call": {"for": []}}, "l'un ou"),
+        ("roll_call", {"tally": Tally(for_=3, against=1), "roll_call": {"for": []}}, "l'un ou"),
+    ],
+)
+def test_contradictory_vote_input_is_refused_in_french(
+    mode: str, given: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        vote_given(mode, **given)
+    assert message in " ".join(excinfo.value.messages)
+
+
+def test_unanimity_with_votes_against_is_refused_by_vote_record(four_present: Council) -> None:
+    item = four_present.items[1]
+
+    message = refused_service(
+        lambda: vote_record(item=item, unanimous=True, tally=Tally(for_=3, against=1))
+    )
+
+    assert "Un vote « à l'unanimité » ne compte ni voix contre" in message
+    assert not Vote.objects.filter(item=item).exists()
+
+
+def test_counts_and_a_roll_call_together_are_refused_by_vote_record(
+    four_present: Council,
+) -> None:
+    council = four_present
+
+    message = refused_service(
+        lambda: vote_record(
+            item=council.items[1],
+            tally=Tally(for_=3, against=1),
+            roll_call={"for": [council["Alice"]]},
+        )
+    )
+
+    assert "à la fois par un décompte des voix et par un appel nominal" in message
 
 
 def test_an_unknown_vote_mode_is_refused_in_french() -> None:
@@ -191,6 +237,69 @@ def test_secret_ballot_tie_is_rejected_whatever_the_president_voted(
 
     assert vote.casting_vote is False
     assert vote.result == Vote.Result.REJECTED
+
+
+def test_show_of_hands_tie_without_the_president_vote_is_refused(four_present: Council) -> None:
+    item = four_present.items[1]
+
+    message = refused_service(lambda: vote_record(item=item, tally=Tally(for_=2, against=2)))
+
+    assert "Partage égal des voix (2 pour, 2 contre) : indiquez le vote du président" in message
+    assert Deliberation.objects.get(item=item).number is None
+
+
+def _tie_by_name(council: Council, alice: str) -> dict[str, Collection[Mandate]]:
+    """A 2–2 roll call where Alice, who presides, votes `alice`."""
+    other = "against" if alice == "for" else "for"
+    return {
+        alice: [council["Alice"], council["Bernard"]],
+        other: [council["Claire"], council["David"]],
+    }
+
+
+@pytest.mark.parametrize(
+    ("alice", "result"), [("for", Vote.Result.ADOPTED), ("against", Vote.Result.REJECTED)]
+)
+def test_roll_call_tie_takes_the_president_vote_from_the_roll_call(
+    four_present: Council, alice: str, result: str
+) -> None:
+    # Alice presides; before issue 10 a roll-call tie was rejected whatever she voted.
+    vote = vote_record(item=four_present.items[1], roll_call=_tie_by_name(four_present, alice))
+
+    assert (vote.casting_vote, vote.result) == (True, result)
+
+
+def test_roll_call_tie_with_another_president_vote_typed_is_refused(
+    four_present: Council,
+) -> None:
+    message = refused_service(
+        lambda: vote_record(
+            item=four_present.items[1],
+            roll_call=_tie_by_name(four_present, "for"),
+            president_vote="against",
+        )
+    )
+
+    assert "Le vote du président indiqué (« contre ») diffère de celui de l'appel" in message
+
+
+def test_roll_call_tie_without_the_president_among_the_names_asks_for_his_vote(
+    council: Council, seated: Seat
+) -> None:
+    seated("Alice", "Bernard", "Claire", "David", "Émilie")
+
+    message = refused_service(
+        lambda: vote_record(
+            item=council.items[1],
+            roll_call={
+                "for": [council["Bernard"], council["Claire"]],
+                "against": [council["David"], council["Émilie"]],
+            },
+            not_voting=[council["Alice"]],
+        )
+    )
+
+    assert "indiquez le vote du président" in message
 
 
 def test_a_vote_on_an_information_item_is_refused(four_present: Council) -> None:

@@ -39,6 +39,60 @@ def test_seed_session_figures_match_the_pv() -> None:
     }
 
 
+def test_a_new_body_without_the_rule_counts_no_proxies_toward_the_quorum(
+    write_doc: Callable[[Any], Path],
+) -> None:
+    # CGCT L2121-17 by default; the PMA's statutes, which count them, are stated in the seed.
+    doc = seed_document()
+    doc["body"]["short_name"] = "PMB"
+    del doc["body"]["rules"]["quorum_counts_proxies"]
+
+    import_file(write_doc(doc))
+
+    assert Body.objects.get(short_name="PMB").quorum_counts_proxies is False
+    computed = export_json("PMB")["session"]["computed"]
+    assert (computed["present"], computed["represented"]) == (13, 4)
+    assert (computed["counted_for_quorum"], computed["quorum_met"]) == (13, True)
+
+
+def test_roll_call_tie_is_decided_by_the_president_vote_by_his_name(
+    write_doc: Callable[[Any], Path],
+) -> None:
+    doc = seed_document()
+    session = doc["session"]
+    voters = session["present"] + [p["from"] for p in session["proxies"]]  # bavay first
+    mbm = next(i for i in session["items"] if i.get("number") == "2023/PMA00193")
+    mbm["vote"] = {
+        "roll_call": {"for": voters[:8], "against": voters[8:16], "abstain": voters[16:]}
+    }
+
+    import_file(write_doc(doc))
+
+    vote = Vote.objects.get(item__deliberation__number="2023/PMA00193")
+    assert (vote.votes_for, vote.votes_against, vote.abstentions) == (8, 8, 1)
+    assert (vote.casting_vote, vote.result) == (True, Vote.Result.ADOPTED)
+    exported = _item(export_json(), "2023/PMA00193")
+    assert exported["vote"]["president_vote"] == "for"
+    assert exported["computed"]["result"] == "adopted"
+
+
+def test_tie_with_the_president_abstaining_is_rejected_and_exported_so(
+    write_doc: Callable[[Any], Path],
+) -> None:
+    doc = seed_document()
+    mbm = next(i for i in doc["session"]["items"] if i.get("number") == "2023/PMA00193")
+    mbm["vote"] = {"for": 8, "against": 8, "abstain": 1, "president_vote": "abstain"}
+
+    import_file(write_doc(doc))
+
+    exported = _item(export_json(), "2023/PMA00193")
+    # Exported with the president's abstention, it imports again to the same result.
+    assert exported["vote"]["president_vote"] == "abstain"
+    assert exported["computed"]["result"] == "rejected"
+    import_file(write_doc(export_json()))
+    assert _item(export_json(), "2023/PMA00193")["computed"]["result"] == "rejected"
+
+
 def test_aula_deliberation_counts_corinne_laversin_as_not_taking_part() -> None:
     import_file(SEED_PATH)
 

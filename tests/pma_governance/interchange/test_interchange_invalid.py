@@ -331,6 +331,62 @@ def test_every_problem_is_listed_in_one_run(refused_import: Refuse, doc: dict[st
     assert "5 problème(s)" in refusal.error
 
 
+# --- Contradictory votes and ties (CGCT L2121-20) ----------------------------------------
+
+
+def _mbm_voters(doc: dict[str, Any]) -> list[str]:
+    """The 17 votants of the MBM item: the present, then the proxy givers."""
+    session = doc["session"]
+    return session["present"] + [p["from"] for p in session["proxies"]]
+
+
+def test_unanimity_with_votes_against_or_abstentions(
+    refused_import: Refuse, doc: dict[str, Any]
+) -> None:
+    doc["session"]["items"][MBM]["vote"] = {"unanimous": True, "against": 2, "abstain": 1}
+
+    refusal = refused_import(doc)
+
+    message = _problem(refusal, f"$.session.items[{MBM}].vote")
+    assert "Un vote « à l'unanimité » ne compte ni voix contre" in message
+    assert "ici : 2 contre, 1 abstention" in message
+
+
+def test_counts_beside_a_roll_call(refused_import: Refuse, doc: dict[str, Any]) -> None:
+    doc["session"]["items"][MBM]["vote"] = {"for": 17, "roll_call": {"for": _mbm_voters(doc)}}
+
+    refusal = refused_import(doc)
+
+    message = _problem(refusal, f"$.session.items[{MBM}].vote")
+    assert "à la fois par un décompte des voix et par un appel nominal" in message
+
+
+def test_show_of_hands_tie_without_the_president_vote(
+    refused_import: Refuse, doc: dict[str, Any]
+) -> None:
+    doc["session"]["items"][MBM]["vote"] = {"for": 8, "against": 8, "abstain": 1}
+
+    refusal = refused_import(doc)
+
+    message = _problem(refusal, f"$.session.items[{MBM}].vote")
+    assert "Partage égal des voix (8 pour, 8 contre) : indiquez le vote du président" in message
+
+
+def test_roll_call_tie_contradicting_the_president_vote(
+    refused_import: Refuse, doc: dict[str, Any]
+) -> None:
+    voters = _mbm_voters(doc)  # bavay, who presides, first: he votes for
+    doc["session"]["items"][MBM]["vote"] = {
+        "roll_call": {"for": voters[:8], "against": voters[8:16], "abstain": voters[16:]},
+        "president_vote": "against",
+    }
+
+    refusal = refused_import(doc)
+
+    message = _problem(refusal, f"$.session.items[{MBM}].vote.president_vote")
+    assert "le président « bavay » a voté « pour » à l'appel nominal" in message
+
+
 # --- A session reconvened after a failed quorum (CGCT L2121-17) ------------------------
 
 

@@ -259,3 +259,77 @@ def test_elected_member_reads_but_cannot_write(session: Session, client: Client)
 def test_other_bodies_sessions_are_invisible(session: Session, client: Client) -> None:
     login_as(client, "secretariat", None)
     assert client.get(reverse("meetings:live", args=[session.pk])).status_code == 404
+
+
+# --- Contradictory input and ties (CGCT L2121-20) ----------------------------------------
+
+
+def _vote(secretary: Client, session: Session, item: AgendaItem, fields: dict[str, Any]) -> str:
+    prefix = f"item{item.pk}"
+    response = secretary.post(
+        reverse("meetings:vote_entry", args=[session.pk, item.pk]),
+        {f"{prefix}-ballot": "show_of_hands", **{f"{prefix}-{k}": v for k, v in fields.items()}},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_unanimity_with_votes_against_is_refused_with_input_kept(
+    session: Session, secretary: Client
+) -> None:
+    item = _item(session, "Partenariat 2023 avec la Mission")
+
+    html = _vote(secretary, session, item, {"mode": "unanimous", "votes_against": "2"})
+
+    assert 'data-testid="vote-errors"' in html
+    assert "Un vote « à l&#x27;unanimité » ne compte ni voix contre" in html
+    assert 'value="2"' in html
+    assert not Vote.objects.filter(item=item).exists()
+
+
+def test_counts_beside_a_roll_call_are_refused(session: Session, secretary: Client) -> None:
+    item = _item(session, "Partenariat 2023 avec la Mission")
+
+    html = _vote(secretary, session, item, {"mode": "roll_call", "votes_for": "17"})
+
+    assert "à la fois par un décompte des voix et par un appel nominal" in html
+    assert not Vote.objects.filter(item=item).exists()
+
+
+def test_show_of_hands_tie_asks_for_the_president_vote(session: Session, secretary: Client) -> None:
+    item = _item(session, "Partenariat 2023 avec la Mission")
+    tie = {"mode": "counts", "votes_for": "8", "votes_against": "8", "abstentions": "1"}
+
+    html = _vote(secretary, session, item, tie)
+
+    assert "Partage égal des voix (8 pour, 8 contre) : indiquez le vote du président" in html
+    assert 'value="8"' in html
+    assert not Vote.objects.filter(item=item).exists()
+    _vote(secretary, session, item, {**tie, "president_vote": "for"})
+    vote = Vote.objects.get(item=item)
+    assert (vote.casting_vote, vote.result) == (True, Vote.Result.ADOPTED)
+
+
+def test_roll_call_tie_takes_the_president_vote_by_his_name(
+    session: Session, secretary: Client
+) -> None:
+    item = _item(session, "Partenariat 2023 avec la Mission")
+    page = secretary.get(reverse("meetings:live", args=[session.pk])).content.decode()
+    names = sorted(set(re.findall(rf'name="item{item.pk}-choice_(\d+)"', page)), key=int)
+    bavay = str(_mandate(session, "bavay").pk)  # presides the session
+    others = [pk for pk in names if pk != bavay]
+    assert len(names) == 17
+    choices = {bavay: "for"} | dict.fromkeys(others[:7], "for")
+    choices |= dict.fromkeys(others[7:15], "against") | {others[15]: "abstain"}
+
+    _vote(
+        secretary,
+        session,
+        item,
+        {"mode": "roll_call", **{f"choice_{pk}": choice for pk, choice in choices.items()}},
+    )
+
+    vote = Vote.objects.get(item=item)
+    assert (vote.votes_for, vote.votes_against, vote.abstentions) == (8, 8, 1)
+    assert (vote.ballot, vote.casting_vote, vote.result) == ("roll_call", True, "adopted")
