@@ -150,6 +150,8 @@ def liste_context(session: Session | int, *, only: Collection[int] | None = None
                 "number": deliberation.number or "",
                 "title": deliberation.title,
                 "result": result["label"] if result else "Non soumise au vote",
+                # As in the PV: « à l'unanimité » beside its mode and figures.
+                "figures": result["figures"] if result else "",
             }
         )
     return {

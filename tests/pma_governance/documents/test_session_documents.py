@@ -311,6 +311,9 @@ def test_liste_lists_the_three_deliberations_with_their_result(pdfs: dict[str, R
     for number in ("2023/PMA00192", "2023/PMA00193", "2023/PMA00194"):
         assert number in text
     assert text.count("Adoptée à l'unanimité") == 3
+    # Each unanimity beside its mode and figures, as the PV states them.
+    assert "Adoptée à l'unanimité Vote à main levée — 16 votants : 16 pour, 0 contre" in text
+    assert text.count("Vote à main levée — 17 votants : 17 pour, 0 contre, 0 abstention.") == 2
     assert "L2121-25" in text
 
 
