@@ -1,5 +1,6 @@
-"""How a vote is stated, the same on every page and document: « à l'unanimité » or the
-figures, the named groups of a roll call, who took no part, the result phrase.
+"""How a vote is stated, the same on every page and document: the mode and the figures
+(votants, pour, contre, abstentions, blancs ou nuls), then « à l'unanimité » or the result
+phrase, the named groups of a roll call, who took no part and why.
 
 Read by the PV, the extrait du registre, the liste and the public pages alike.
 """
@@ -16,10 +17,6 @@ from meetings.models import Session
 from members.models import Mandate
 from pma_governance.lib import wording as w
 
-BALLOT_LABELS = {
-    Vote.Ballot.ROLL_CALL: "Au scrutin public (appel nominal)",
-    Vote.Ballot.SECRET: "Au scrutin secret",
-}
 NAMED_GROUPS = (
     (NamedVote.Choice.FOR, "Ont voté pour"),
     (NamedVote.Choice.AGAINST, "Ont voté contre"),
@@ -57,7 +54,8 @@ def session_acts(session: Session) -> tuple[dict[int, Deliberation], dict[int, V
 
 
 def vote_context(vote: Vote) -> dict[str, Any]:
-    """The vote as the act states it: « à l'unanimité » or the counts, and who took no part."""
+    """The vote as the act states it: mode and figures, « à l'unanimité » or the counts, the
+    names of a roll call, and who took no part."""
     outcome = VoteOutcome(
         voters=vote.voters,
         for_=vote.votes_for,
@@ -81,7 +79,16 @@ def vote_context(vote: Vote) -> dict[str, Any]:
         "phrase_cap": w.capfirst(phrase),
         "adopted": adopted,
         "label": w.result_label(adopted, phrase),
-        "ballot": BALLOT_LABELS.get(Vote.Ballot(vote.ballot), ""),
+        "ballot": w.capfirst(w.vote_mode(vote.ballot)),
+        # CGCT L2121-15: the PV states the figures, « à l'unanimité » only beside them.
+        "figures": w.vote_figures(
+            ballot=vote.ballot,
+            voters=vote.voters,
+            for_=vote.votes_for,
+            against=vote.votes_against,
+            abstain=vote.abstentions,
+            blank=vote.blank,
+        ),
         "not_voting": w.not_voting_phrase(not_voting, vote.not_voting_reason),
         "named": [
             {"label": label, "names": w.join_words(n.mandate.person.full_name for n in group)}

@@ -104,8 +104,9 @@ def document_pdf(
 ) -> bytes:
     """Render a document now: `pv`, `liste`, `convocation`, `emargement` or `deliberation`.
 
-    `draft_mark` stamps every page « Projet — document non signé », for copies handed
-    out before signature.
+    A PV or a deliberation not yet signed carries « Projet — document non signé » on every
+    page whatever the caller asks (its facts say so); `draft_mark` stamps any other
+    document the same way.
     """
     spec = document_kind(kind)
     context = spec.context(session, deliberation)

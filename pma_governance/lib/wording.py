@@ -365,6 +365,61 @@ def rejection_sentence(assembly: str) -> str:
     return f"{capfirst(the(assembly))} rejette la proposition."
 
 
+# CGCT L2121-21: how the assembly voted, as the PV and the acts state it.
+VOTE_MODES = {
+    "show_of_hands": "à main levée",
+    "roll_call": "au scrutin public (appel nominal)",
+    "secret": "au scrutin secret",
+}
+
+
+def count_of(count: int, singular: str, plural: str) -> str:
+    """« 0 abstention », « 1 abstention », « 3 abstentions » (French: 0 and 1 are singular)."""
+    return f"{count} {singular if count <= 1 else plural}"
+
+
+def vote_mode(ballot: str) -> str:
+    """« à main levée », « au scrutin public (appel nominal) », « au scrutin secret »."""
+    try:
+        return VOTE_MODES[ballot]
+    except KeyError:
+        raise ValueError(f"Mode de scrutin inconnu « {ballot} ».") from None
+
+
+def vote_figures(
+    *, ballot: str, voters: int, for_: int, against: int, abstain: int, blank: int = 0
+) -> str:
+    """« Vote à main levée — 16 votants : 16 pour, 0 contre, 0 abstention. »
+
+    Every figure is stated, zeros included (CGCT L2121-15: the PV states the votes); blank
+    and spoiled ballots exist only in a secret ballot, where they are always stated.
+    """
+    figures = [
+        f"{for_} pour",
+        f"{against} contre",
+        count_of(abstain, "abstention", "abstentions"),
+    ]
+    if ballot == "secret":
+        figures.append(count_of(blank, "bulletin blanc ou nul", "bulletins blancs ou nuls"))
+    voting = count_of(voters, "votant", "votants")
+    return f"Vote {vote_mode(ballot)} — {voting} : {', '.join(figures)}."
+
+
+def convocation_delay_sentence(*, sent_on: dt.date, clear_days: int, delay_days: int) -> str:
+    """« Convocation adressée le 6 juin 2023, 6 jours francs avant la séance : le délai légal
+    de 5 jours francs (article L2121-12 du CGCT) est respecté. »"""
+    # CGCT L2121-11 (3 clear days) and L2121-12 (5 clear days, communes of 3 500 and more)
+    article = {3: " (article L2121-11 du CGCT)", 5: " (article L2121-12 du CGCT)"}.get(
+        delay_days, ""
+    )
+    met = "est respecté" if clear_days >= delay_days else "n'est pas respecté"
+    return (
+        f"Convocation adressée le {plain_date(sent_on)}, "
+        f"{count_of(clear_days, 'jour franc', 'jours francs')} avant la séance : le délai "
+        f"légal de {count_of(delay_days, 'jour franc', 'jours francs')}{article} {met}."
+    )
+
+
 def result_label(adopted: bool, phrase: str) -> str:
     """« Adoptée à l'unanimité », « Rejetée par 5 voix pour et 8 voix contre »."""
     return f"{'Adoptée' if adopted else 'Rejetée'} {phrase}"

@@ -122,4 +122,6 @@ def deliberation_context(deliberation: Deliberation | int) -> dict[str, Any]:
         "register": "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS",
         "act": facts,
         "signatures": signatures_context(session),
+        # Until it is signed, every page of the act says it is a draft (« PROJET »).
+        "draft_mark": act.status in (Deliberation.Status.DRAFT, Deliberation.Status.VOTED),
     }

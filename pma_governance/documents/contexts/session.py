@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from django.utils import timezone
+
 from deliberations.statements import session_acts, vote_context
+from meetings.convocation import clear_days_between
 from meetings.facts import session_quorum, session_roll
-from meetings.models import AgendaItem, Proxy, Session
+from meetings.models import AgendaItem, ProcesVerbal, Proxy, Session
 from members.models import Body, Mandate, Person
 from members.selectors import mandates_open_on
 from pma_governance.documents.contexts.acts import act_context
@@ -112,12 +115,16 @@ def pv_context(session: Session | int) -> dict[str, Any]:
             met=quorum.met,
             reconvened=reconvened,
         ),
+        # CGCT L2121-15: the PV lists the ordre du jour before stating each item.
+        "agenda": [{"position": e["position"], "title": e["title"]} for e in entries],
         "preamble": normalize(pv.preamble if pv is not None else ""),
         "items": entries,
         "calendar": None if calendar_shown else calendar,
         "closing": closing,
         "done_at": w.done_at(body.seat_city, session.date),
         "signatures": signatures_context(session),
+        # Until it is signed, every page of the PV says it is a draft (« PROJET »).
+        "draft_mark": pv is None or pv.status == ProcesVerbal.Status.DRAFT,
     }
 
 
@@ -143,6 +150,8 @@ def liste_context(session: Session | int, *, only: Collection[int] | None = None
                 "number": deliberation.number or "",
                 "title": deliberation.title,
                 "result": result["label"] if result else "Non soumise au vote",
+                # As in the PV: « à l'unanimité » beside its mode and figures.
+                "figures": result["figures"] if result else "",
             }
         )
     return {
@@ -174,8 +183,11 @@ def convocation_context(session: Session | int) -> dict[str, Any]:
     body = session.body
     president = _session_president(session)
     items = list(session.items.order_by("position"))
-    sent_on = session.convened_on or (
-        session.convocation_sent_at.date() if session.convocation_sent_at else None
+    # Dated the day it was sent (an archive records only the day, as `convened_on`).
+    sent_on = (
+        timezone.localdate(session.convocation_sent_at)
+        if session.convocation_sent_at
+        else session.convened_on
     )
     city = body.seat_city
     return {
@@ -185,8 +197,17 @@ def convocation_context(session: Session | int) -> dict[str, Any]:
         if president is None or not w.is_feminine(president.civility)
         else f"La Présidente {w.of_the(body.name)}",
         "address": body.address,
-        # Not convened yet: the date is left for the secretariat to write by hand.
+        # Not sent yet: the date stays blank, and the letter says it has not left.
         "place_date": f"{city}, le {w.plain_date(sent_on)}" if sent_on else f"{city}, le ……………",
+        "not_sent": "Convocation non envoyée" if sent_on is None else "",
+        # CGCT L2121-10 to L2121-12: the delay in clear days between sending and the session.
+        "delay": w.convocation_delay_sentence(
+            sent_on=sent_on,
+            clear_days=clear_days_between(sent_on, session.date),
+            delay_days=body.convocation_delay_days,
+        )
+        if sent_on is not None
+        else "",
         "recipients": f"Mesdames et Messieurs les membres {w.of_the(body.assembly_name)}",
         "object": f"Convocation à la séance {w.of_the(body.assembly_name)} du "
         f"{w.long_date(session.date)}",

@@ -113,8 +113,9 @@ def test_extrait_recourse_vote_and_dispositif(aula: str) -> None:
     ) in aula
     assert (
         "APRÈS en avoir délibéré ; Madame Corinne Laversin, présidente de l'Agence d'urbanisme "
-        "de l'Artois (AULA) ne prenant pas part au vote. à l'unanimité AUTORISE Monsieur le "
-        "Président ou son représentant"
+        "de l'Artois (AULA) ne prenant pas part au vote. Vote à main levée — 16 votants : "
+        "16 pour, 0 contre, 0 abstention. à l'unanimité AUTORISE Monsieur le Président ou son "
+        "représentant"
     ) in aula
     assert "à verser la subvention de 40.000 euros" in aula
 
@@ -150,6 +151,30 @@ def test_vote_by_counts_is_stated_with_result_phrase(demo: None) -> None:
     assert facts["label"] == "Adoptée par 14 voix pour et 3 abstentions"
     assert facts["not_voting"] == ""
     assert deliberation_context(deliberation)["act"]["receipt"] is None
+
+
+def test_vote_states_the_mode_and_the_figures(demo: None) -> None:
+    deliberation = act("2023/PMA00194")
+    vote = votes_with_names(Vote.objects.filter(item=deliberation.item_id)).get()
+    facts = vote_context(vote)
+    assert facts["figures"] == "Vote à main levée — 17 votants : 17 pour, 0 contre, 0 abstention."
+    assert facts["phrase"] == "à l'unanimité"
+    assert facts["ballot"] == "À main levée"
+    # A secret ballot (not saved): its blank and spoiled ballots are stated too.
+    vote.ballot, vote.unanimous = Vote.Ballot.SECRET, False
+    vote.votes_for, vote.votes_against, vote.abstentions, vote.blank = 12, 2, 1, 2
+    facts = vote_context(vote)
+    assert facts["figures"] == (
+        "Vote au scrutin secret — 17 votants : 12 pour, 2 contre, 1 abstention, "
+        "2 bulletins blancs ou nuls."
+    )
+    assert facts["phrase"] == (
+        "par 12 voix pour, 2 voix contre, 1 abstention et 2 bulletins blancs ou nuls"
+    )
+    vote.ballot, vote.blank, vote.abstentions = Vote.Ballot.ROLL_CALL, 0, 3
+    assert vote_context(vote)["figures"].startswith(
+        "Vote au scrutin public (appel nominal) — 17 votants : 12 pour, 2 contre, 3 abstentions"
+    )
 
 
 def test_render_pdf_command_writes_a_deliberation(demo: None, tmp_path: Path) -> None:

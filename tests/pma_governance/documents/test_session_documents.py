@@ -31,6 +31,7 @@ from members.models import Mandate
 from members.selectors import mandates_open_on
 from pma_governance.documents.catalog import document_pdf
 from pma_governance.documents.contexts import session as documents
+from pma_governance.documents.services import pv_preview_html
 from pma_governance.lib.pdf import (
     LocalStaticFetcher,
     ResourceRefused,
@@ -197,6 +198,57 @@ def test_pv_names_the_member_not_taking_part(pv: ReadPdf) -> None:
     assert pv.text.count("ne prenant pas part au vote") == 1
 
 
+# --- The PV's legal content (CGCT L2121-15) ------------------------------------------------
+
+
+def test_pv_states_mode_and_figures_beside_each_unanimity(pv: ReadPdf) -> None:
+    # AULA: 13 present + 4 represented, Mme Laversin (no proxy) takes no part: 16 votants.
+    assert (
+        "Madame Corinne Laversin, présidente de l'Agence d'urbanisme de l'Artois (AULA) ne "
+        "prenant pas part au vote. Vote à main levée — 16 votants : 16 pour, 0 contre, "
+        "0 abstention. à l'unanimité AUTORISE"
+    ) in pv.text
+    assert (
+        pv.text.count(
+            "Vote à main levée — 17 votants : 17 pour, 0 contre, 0 abstention. à l'unanimité"
+        )
+        == 2
+    )  # MBM and Osons nos talents
+    assert (
+        "Vote à main levée — 17 votants : 17 pour, 0 contre, 0 abstention. À l'unanimité "
+        "Approuve le procès-verbal"
+    ) in pv.text
+    # « à l'unanimité » never stands alone: each one follows its figures.
+    unanimities = re.findall(r"(.{14})[àÀ] l'unanimité", pv.text)
+    assert len(unanimities) == 4
+    assert all(before.endswith("0 abstention. ") for before in unanimities), unanimities
+
+
+def test_pv_lists_the_ordre_du_jour_first(pv: ReadPdf, demo: None) -> None:
+    titles = list(seed_session().items.order_by("position").values_list("title", flat=True))
+    start = pv.text.index("ORDRE DU JOUR 1. ")
+    # After the roll call, before the préambule and the first item stated.
+    assert pv.text.index("peut donc valablement délibérer") < start
+    assert start < pv.text.index("PRÉAMBULE")
+    assert start < pv.text.index("ADOPTION DU PROCÈS-VERBAL DE LA SÉANCE DU 4 AVRIL 2023")
+    position = start
+    for number, title in enumerate(titles, start=1):
+        found = pv.text.index(f"{number}. {title}", position)
+        position = found
+    assert position < pv.text.index("PRÉAMBULE")
+
+
+def test_unsigned_pv_says_projet_on_every_page(pv: ReadPdf) -> None:
+    for number, page in enumerate(pv.reader.pages, start=1):
+        assert "PROJET — DOCUMENT NON SIGNÉ" in page.extract_text(), number
+
+
+def test_pv_preview_carries_the_draft_mark(demo: None) -> None:
+    html = pv_preview_html(session=seed_session())
+    assert 'class="draft-mark"' in html
+    assert "Projet — document non signé" in html
+
+
 def test_pv_recourse_mention_names_the_court(pv: ReadPdf) -> None:
     mention = (
         "recours pour excès de pouvoir devant le tribunal administratif de Lille dans un "
@@ -260,6 +312,9 @@ def test_liste_lists_the_three_deliberations_with_their_result(pdfs: dict[str, R
     for number in ("2023/PMA00192", "2023/PMA00193", "2023/PMA00194"):
         assert number in text
     assert text.count("Adoptée à l'unanimité") == 3
+    # Each unanimity beside its mode and figures, as the PV states them.
+    assert "Adoptée à l'unanimité Vote à main levée — 16 votants : 16 pour, 0 contre" in text
+    assert text.count("Vote à main levée — 17 votants : 17 pour, 0 contre, 0 abstention.") == 2
     assert "L2121-25" in text
 
 
@@ -277,6 +332,43 @@ def test_convocation_lists_the_ordre_du_jour(pdfs: dict[str, ReadPdf], demo: Non
         position = found
     assert "L2121-20" in text  # how to give a proxy
     assert "Le Président, Alain Bavay" in text
+
+
+def test_convocation_not_sent_leaves_the_date_blank_and_says_so(
+    pdfs: dict[str, ReadPdf],
+) -> None:
+    text = pdfs["convocation"].text
+    assert "Lens, le …………… CONVOCATION NON ENVOYÉE" in text
+    assert "jours francs" not in text
+
+
+def convocation_sent_at(sent_at: dt.datetime) -> str:
+    """The convocation's text had it been sent at `sent_at` (nothing saved)."""
+    with transaction.atomic():
+        session = seed_session()
+        Session.objects.filter(pk=session.pk).update(convocation_sent_at=sent_at)
+        text = read_pdf(document_pdf("convocation", session=session)).text
+        transaction.set_rollback(True)
+    return text
+
+
+def test_convocation_is_dated_the_day_sent_and_states_the_delay(demo: None) -> None:
+    # Sent on Tuesday 6 June at 18:30 in Lens: 6 clear days before the 13th.
+    text = convocation_sent_at(dt.datetime(2023, 6, 6, 16, 30, tzinfo=dt.UTC))
+    assert "Lens, le 6 juin 2023" in text
+    assert "NON ENVOYÉE" not in text
+    assert "…" not in text
+    assert (
+        "Convocation adressée le 6 juin 2023, 6 jours francs avant la séance : le délai légal "
+        "de 5 jours francs (article L2121-12 du CGCT) est respecté."
+    ) in text
+
+
+def test_convocation_sent_late_says_the_delay_is_not_met(demo: None) -> None:
+    text = convocation_sent_at(dt.datetime(2023, 6, 10, 8, 0, tzinfo=dt.UTC))
+    assert "Lens, le 10 juin 2023" in text
+    assert "2 jours francs avant la séance : le délai légal de 5 jours francs" in text
+    assert "n'est pas respecté." in text
 
 
 def test_emargement_lists_every_member_in_office_and_every_suppleant(

@@ -111,6 +111,19 @@ def test_deliberation_and_pv_signed_validated_and_stored(
     assert session.facts_frozen_at == act.signed_at
 
 
+def test_projet_on_every_page_until_the_pv_is_signed_and_none_after(
+    seed_session: Session, admin_user: AbstractBaseUser
+) -> None:
+    draft = PdfReader(io.BytesIO(catalog.document_pdf("pv", session=seed_session)))
+    assert len(draft.pages) > 1
+    for number, page in enumerate(draft.pages, start=1):
+        assert "PROJET — DOCUMENT NON SIGNÉ" in page.extract_text(), number
+    minutes = pv_sign(pv=seed_session.pv, president_user=admin_user, secretary_user=admin_user)
+    signed = PdfReader(io.BytesIO(bytes(minutes.pdf)))
+    for page in signed.pages:
+        assert "DOCUMENT NON SIGNÉ" not in page.extract_text().upper()
+
+
 def test_frozen_facts_state_the_roll_the_figures_and_the_vote(
     signed_aula: SignedDocument,
 ) -> None:

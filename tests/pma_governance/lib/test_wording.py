@@ -226,3 +226,47 @@ def test_calendar_and_closing() -> None:
         "programmées en 2023 et invite chacun à bien vouloir les noter à son agenda :"
     )
     assert w.closing_sentence("M.", dt.time(16, 0)).endswith("clôt la séance à 16 heures.")
+
+
+# --- How a vote is stated (CGCT L2121-15, L2121-21) ---------------------------------------
+
+
+def test_vote_figures_state_the_mode_and_every_figure_zeros_included() -> None:
+    assert (
+        w.vote_figures(ballot="show_of_hands", voters=16, for_=16, against=0, abstain=0)
+        == "Vote à main levée — 16 votants : 16 pour, 0 contre, 0 abstention."
+    )
+    assert (
+        w.vote_figures(ballot="roll_call", voters=1, for_=0, against=0, abstain=1)
+        == "Vote au scrutin public (appel nominal) — 1 votant : 0 pour, 0 contre, 1 abstention."
+    )
+
+
+def test_vote_figures_of_a_secret_ballot_state_blank_and_spoiled_ballots() -> None:
+    assert w.vote_figures(ballot="secret", voters=10, for_=5, against=2, abstain=1, blank=2) == (
+        "Vote au scrutin secret — 10 votants : 5 pour, 2 contre, 1 abstention, "
+        "2 bulletins blancs ou nuls."
+    )
+    assert w.vote_figures(ballot="secret", voters=3, for_=3, against=0, abstain=0).endswith(
+        "0 bulletin blanc ou nul."
+    )
+
+
+def test_vote_mode_refuses_an_unknown_ballot() -> None:
+    with pytest.raises(ValueError, match="Mode de scrutin inconnu « aux dés »"):
+        w.vote_mode("aux dés")
+
+
+def test_convocation_delay_sentence_says_whether_the_delay_is_met() -> None:
+    assert w.convocation_delay_sentence(
+        sent_on=dt.date(2023, 6, 6), clear_days=6, delay_days=5
+    ) == (
+        "Convocation adressée le 6 juin 2023, 6 jours francs avant la séance : le délai légal "
+        "de 5 jours francs (article L2121-12 du CGCT) est respecté."
+    )
+    assert w.convocation_delay_sentence(
+        sent_on=dt.date(2023, 6, 10), clear_days=1, delay_days=3
+    ).endswith(
+        "1 jour franc avant la séance : le délai légal de 3 jours francs (article "
+        "L2121-11 du CGCT) n'est pas respecté."
+    )
