@@ -22,13 +22,10 @@ from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Mandate
 from pma_governance.documents.catalog import document_pdf
+from pma_governance.documents.contexts.common import PRESIDENT_FIELD, SECRETARY_FIELD
 from pma_governance.lib import wording
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.pades import Signatory, SigningError, sign_pdf
-
-PRESIDENT_FIELD = "president"
-SECRETARY_FIELD = "secretaire"
-
 
 # --- Who signs ----------------------------------------------------------------------------
 

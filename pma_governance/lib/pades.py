@@ -4,6 +4,11 @@ Pure of Django models: bytes in, bytes out. Each signature is an incremental rev
 so the president's signature stays valid after the secretary signs; pyHanko then reports
 the earlier one as covering its ENTIRE_REVISION, extended by FORM_FILLING (the new field).
 No timestamp server is called (PAdES B-B): the signing time is the one the signer states.
+
+PDF/A holds after signing: the stamp's font is embedded (a subset of the documents' Source
+Sans Pro), the Info dictionary and the XMP name the same producer, and the stamp goes into
+the block the document reserves for it (named destinations `signature-<field>` and
+`signature-<field>-end`, the top-left and bottom-right corners), clear of header and footer.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import math
 import os
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -20,15 +25,19 @@ from pathlib import Path
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
+import font_source_sans_pro
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509 as pyca_x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko import stamp
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.validation import validate_pdf_signature
@@ -43,6 +52,7 @@ __all__ = [
     "SigningError",
     "default_box",
     "load_signer",
+    "reserved_box",
     "sha256_hex",
     "sign_pdf",
     "signature_mention",
@@ -57,7 +67,13 @@ DEFAULT_REASON = "Signature de l'acte"
 _MARGIN_X, _BOTTOM, _GAP, _BLOCK_HEIGHT = 42, 28, 14, 60
 _A4 = (0.0, 0.0, 595.0, 842.0)
 
-_STAMP_STYLE = stamp.TextStampStyle(stamp_text="%(mention)s", border_width=1)
+# The documents' own font, embedded (as a subset) like every font of a PDF/A must be.
+STAMP_FONT = Path(font_source_sans_pro.font_directory) / "SourceSansPro-Regular.ttf"
+_STAMP_STYLE = stamp.TextStampStyle(
+    stamp_text="%(mention)s",
+    border_width=1,
+    text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(STAMP_FONT), font_size=9)),
+)
 
 TrustRoot: TypeAlias = (
     asn1_x509.Certificate | pyca_x509.Certificate | bytes | str | os.PathLike[str]
@@ -107,40 +123,6 @@ def signature_mention(signatory: Signatory, when: dt.datetime) -> str:
         f"{signatory.name}, {signatory.role},\n"
         f"le {local:%d/%m/%Y} à {local:%H:%M}"
     )
-
-
-# The stamp's font is the standard Courier with WinAnsiEncoding, while pyHanko writes the
-# text in PDFDocEncoding: both agree on ASCII, Latin-1 and « œ », not on these.
-_STAMP_REPLACEMENTS = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "‚": ",",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "–": "-",
-        "—": "-",
-        "…": "...",
-        "Œ": "OE",
-        "Ł": "L",
-        "ł": "l",
-        "\u202f": " ",  # narrow no-break space, before « : » in French typography
-        "\u2009": " ",
-    }
-)
-
-
-def _stamp_safe(text: str) -> str:
-    """`text` in the characters the stamp's font draws; others lose their accent, or are ?."""
-    kept = []
-    for char in text.translate(_STAMP_REPLACEMENTS):
-        if ord(char) < 0x80 or 0xA0 <= ord(char) <= 0xFF or char == "œ":
-            kept.append(char)
-        else:
-            base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            kept.append(base or "?")
-    return "".join(kept)
 
 
 def load_signer(pkcs12_path: str, passphrase: str) -> signers.SimpleSigner:
@@ -197,8 +179,8 @@ def sign_pdf(
     """`pdf` with one more PAdES signature, in a new revision, with a visible block.
 
     `box` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of `page`
-    (default: the last page); without it the block goes into the next free slot of
-    `default_box`. The certificate defaults to settings.SIGNING_PKCS12_PATH/PASSPHRASE.
+    (default: the last page); without it the block goes where the document reserves it
+    for `field_name` (`reserved_box`), else into the next free slot of `default_box`. The certificate defaults to settings.SIGNING_PKCS12_PATH/PASSPHRASE.
     """
     signer = load_signer(*_configured(pkcs12_path, passphrase))
     try:
@@ -212,7 +194,8 @@ def sign_pdf(
         raise SigningError(f"Le champ de signature « {field_name} » est déjà signé.")
     try:
         if box is None:
-            box = default_box(writer, page)
+            page, box = reserved_box(writer, field_name) or (page, default_box(writer, page))
+        _align_producer(writer)
         when = dt.datetime.now(PARIS)
         pdf_signer = signers.PdfSigner(
             signers.PdfSignatureMetadata(
@@ -229,7 +212,7 @@ def sign_pdf(
         )
         output = pdf_signer.sign_pdf(
             writer,
-            appearance_text_params={"mention": _stamp_safe(signature_mention(signatory, when))},
+            appearance_text_params={"mention": signature_mention(signatory, when)},
         )
     except (PdfError, PyHankoSigningError) as exc:
         raise SigningError(f"Signature impossible : {exc}") from exc
@@ -246,6 +229,70 @@ def default_box(writer: IncrementalPdfFileWriter, page: int = -1) -> tuple[int, 
     left = x1 + _MARGIN_X + column * (width + _GAP)
     bottom = y1 + _BOTTOM + row * (_BLOCK_HEIGHT + _GAP)
     return (int(left), int(bottom), int(left + width), int(bottom + _BLOCK_HEIGHT))
+
+
+def reserved_box(
+    writer: IncrementalPdfFileWriter, field_name: str
+) -> tuple[int, tuple[int, int, int, int]] | None:
+    """The page and box the document reserves for `field_name`, or None when it has none.
+
+    The two corners are named destinations (WeasyPrint writes one per HTML id); the box is
+    rounded inwards so that the stamp never leaves the reserved space.
+    """
+    top_left = _destination(writer, f"signature-{field_name}")
+    bottom_right = _destination(writer, f"signature-{field_name}-end")
+    if top_left is None or bottom_right is None or top_left[0] != bottom_right[0]:
+        return None
+    page_ref, x1, y2 = top_left
+    _, x2, y1 = bottom_right
+    if not (x1 < x2 and y1 < y2):
+        return None
+    box = (math.ceil(x1), math.ceil(y1), math.floor(x2), math.floor(y2))
+    page_count = int(writer.root["/Pages"]["/Count"])
+    for index in range(page_count):
+        if writer.find_page_for_modification(index)[0].idnum == page_ref:
+            return index, box
+    return None
+
+
+def _destination(writer: IncrementalPdfFileWriter, name: str) -> tuple[int, float, float] | None:
+    """(page object number, x, y) of a named /XYZ destination of the document."""
+    names = writer.root.get("/Names")
+    tree = names.get_object().get("/Dests") if names is not None else None
+    dest = _name_tree_get(tree.get_object(), name) if tree is not None else None
+    if dest is None:
+        return None
+    dest = dest.get_object()
+    if isinstance(dest, generic.DictionaryObject):
+        dest = dest["/D"]
+    page_ref, kind, x, y = dest.raw_get(0), dest[1], dest[2], dest[3]
+    if kind != "/XYZ" or not isinstance(page_ref, generic.IndirectObject):
+        return None
+    return page_ref.idnum, float(x), float(y)
+
+
+def _name_tree_get(node: generic.DictionaryObject, name: str) -> Any:
+    pairs = node.get("/Names", ())
+    for index in range(0, len(pairs) - 1, 2):  # [key1 value1 key2 value2 …]
+        if str(pairs[index]) == name:
+            return pairs[index + 1]
+    for kid in node.get("/Kids", ()):
+        found = _name_tree_get(kid.get_object(), name)
+        if found is not None:
+            return found
+    return None
+
+
+def _align_producer(writer: IncrementalPdfFileWriter) -> None:
+    """PDF/A: Info and XMP must agree, and pyHanko puts only its own name in the XMP."""
+    try:
+        info_ref = writer.trailer.raw_get("/Info")
+    except KeyError:
+        return
+    info = info_ref.get_object()
+    if info.get("/Producer") != VENDOR:
+        info["/Producer"] = generic.TextStringObject(VENDOR)
+        writer.mark_update(info_ref)
 
 
 def _media_box(page_obj: generic.DictionaryObject) -> Sequence[Any]:

@@ -36,8 +36,9 @@ FONT_DIRS: dict[str, Path] = {
 }
 
 
-# DESIGN §2: PDF/A-3 where it holds (archival; pyHanko signs it incrementally). Costs ~2 %.
-PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/a-3b"}
+# DESIGN §2: PDF/A-3 where it holds (archival; pyHanko signs it incrementally), tagged
+# (structure tree, /MarkInfo, /Lang from <html lang>) for screen readers.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
 
 
 class ResourceRefused(ValueError):

@@ -139,18 +139,30 @@ def attendance_context(
     }
 
 
+# The signature fields of an act, and the blocks the documents reserve for them.
+PRESIDENT_FIELD = "president"
+SECRETARY_FIELD = "secretaire"
+
+
 def signatures_context(session: Session, *, secretary: bool = True) -> list[dict[str, str]]:
     """« Le Président, » and « Le secrétaire de séance, » with their names."""
     president = person_of(session.president)
     blocks = [
         {
+            "field": PRESIDENT_FIELD,
             "label": w.president_signature(civility(president)),
             "name": president.full_name if president else "",
         }
     ]
     clerk = person_of(session.secretary)
     if secretary and clerk is not None:
-        blocks.append({"label": w.secretary_signature(clerk.civility), "name": clerk.full_name})
+        blocks.append(
+            {
+                "field": SECRETARY_FIELD,
+                "label": w.secretary_signature(clerk.civility),
+                "name": clerk.full_name,
+            }
+        )
     return blocks
 
 

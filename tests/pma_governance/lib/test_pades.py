@@ -12,7 +12,13 @@ import pytest
 import time_machine
 import weasyprint
 from pypdf import PageObject, PdfReader
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    NameObject,
+    StreamObject,
+)
 
 from pma_governance.lib.certificates import make_demo_certificate, root_pem_path
 from pma_governance.lib.pades import (
@@ -105,11 +111,13 @@ def _stamp_texts(pdf: bytes) -> dict[str, str]:
     reader = PdfReader(io.BytesIO(pdf))
     texts = {}
     for name, widget in _widgets(reader.pages[-1]).items():
-        appearance = cast(DictionaryObject, widget["/AP"])["/N"].get_object()
-        operations = ContentStream(appearance, reader).operations
-        texts[name] = "\n".join(
-            str(operands[0]) for operands, operator in operations if operator == b"Tj"
-        )
+        appearance = cast(StreamObject, cast(DictionaryObject, widget["/AP"])["/N"].get_object())
+        # The appearance drawn alone on a page, so that pypdf reads it through the font's
+        # /ToUnicode map (the embedded font's text is glyph ids, not characters).
+        page = PageObject.create_blank_page(reader, 300, 100)
+        page[NameObject("/Resources")] = appearance["/Resources"]
+        page.replace_contents(cast(EncodedStreamObject, appearance))
+        texts[name] = page.extract_text().strip()
     return texts
 
 
@@ -234,13 +242,15 @@ def test_the_visible_block_names_the_signatory_role_and_paris_time(
     }
 
 
-def test_the_visible_block_draws_typographic_apostrophes_legibly(pdf: bytes, pkcs12: Path) -> None:
-    # The stamp's standard font cannot draw « ’ » or « Œ »: they would come out as garbage.
+def test_the_visible_block_draws_typographic_apostrophes_as_written(
+    pdf: bytes, pkcs12: Path
+) -> None:
+    # The stamp's embedded font draws « ’ » and « Œ »: no more ASCII stand-ins.
     vice = Signatory(name="Œdipe N’Guessan", role="Le Vice-président")
 
     signed = _sign(pdf, pkcs12, vice, "vice_president")
 
-    assert "OEdipe N'Guessan, Le Vice-président," in _stamp_texts(signed)["vice_president"]
+    assert "Œdipe N’Guessan, Le Vice-président," in _stamp_texts(signed)["vice_president"]
     assert validate_pdf(signed, trust_roots=[root_pem_path(pkcs12)])[0].signer_name == (
         "Œdipe N’Guessan"
     )
@@ -259,6 +269,50 @@ def test_both_blocks_sit_side_by_side_on_the_last_page(signed_twice: bytes) -> N
     for x1, y1, x2, y2 in (left, right):
         assert 0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height / 4  # visible, at the foot
     assert left[2] <= right[0]  # president on the left, no overlap
+
+
+def test_the_stamp_font_is_embedded_and_producers_agree(signed_twice: bytes) -> None:
+    # PDF/A: a font drawn by a stamp is embedded; Info and XMP name the same producer.
+    reader = PdfReader(io.BytesIO(signed_twice))
+    for widget in _widgets(reader.pages[-1]).values():
+        appearance = cast(DictionaryObject, widget["/AP"])["/N"].get_object()
+        fonts = _appearance_fonts(appearance)
+        assert fonts
+        for font in fonts:
+            assert font["/Subtype"] == "/Type0"
+            [descendant] = cast(ArrayObject, font["/DescendantFonts"])
+            descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+            assert {"/FontFile2", "/FontFile3"} & set(descriptor), descriptor
+            assert "SourceSansPro" in str(font["/BaseFont"])
+    pdf = weasyprint.HTML(string="<p>Acte</p>").write_pdf(pdf_variant="pdf/a-3b")
+    assert pdf is not None
+
+
+def _appearance_fonts(form: Any) -> list[DictionaryObject]:
+    resources = form.get("/Resources", {})
+    fonts = [f.get_object() for f in resources.get("/Font", {}).values()]
+    for xobject in resources.get("/XObject", {}).values():
+        fonts += _appearance_fonts(xobject.get_object())
+    return fonts
+
+
+def test_the_stamp_goes_into_the_block_the_document_reserves(pdf: bytes, pkcs12: Path) -> None:
+    html = (
+        "<p>Délibération</p><div id='signature-president' style='margin-left: 100px; "
+        "width: 200px; height: 80px; position: relative'><span id='signature-president-end' "
+        "style='position: absolute; right: 0; bottom: 0'></span></div>"
+        "<p style='page-break-before: always'>Annexe</p>"
+    )
+    reserved = weasyprint.HTML(string=html).write_pdf()
+    assert reserved is not None
+
+    signed = _sign(reserved, pkcs12, PRESIDENT, "president")
+
+    reader = PdfReader(io.BytesIO(signed))
+    assert "/Annots" not in reader.pages[-1]  # on the block's page, not the last one
+    x1, y1, x2, y2 = _rect(_widgets(reader.pages[0])["president"])
+    # Page margin 56.25 pt + body margin 6 pt + 75 pt; 200 × 80 px = 150 × 60 pt, rounded in.
+    assert (x1, x2, y2 - y1) == (138, 287, 59)
 
 
 def test_an_explicit_box_places_the_block(pdf: bytes, pkcs12: Path) -> None:
