@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+# The date of the classification (nature and matière codes) this table transcribes, sent as
+# ACTES `ClassificationDateVersion`; change it with the table when the prefecture's changes.
+CLASSIFICATION_DATE = dt.date(2018, 1, 1)
+
 # Nature code -> (abbreviation used in the AR identifier, label).
 NATURES: dict[str, tuple[str, str]] = {
     "1": ("DE", "Délibérations"),

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from pma_governance.lib.actes_numbers import numbering_pattern_problem
 from pma_governance.lib.siret import validate_siret
 
 
@@ -39,6 +40,27 @@ class Body(models.Model):
         max_length=3,
         blank=True,
         validators=[RegexValidator(r"^\d{2,3}[AB]?$", "Code département, ex. 062.")],
+    )
+    # @ctes envelope (EnveloppeCLMISILL/Emetteur/IDCL): the arrondissement and the nature of
+    # the emitting collectivity, as the prefecture registered them with the transmission.
+    actes_arrondissement = models.CharField(
+        "arrondissement (@ctes)",
+        max_length=1,
+        blank=True,
+        validators=[RegexValidator(r"^\d$", "Un chiffre, ex. 5 pour Lens (INSEE 625).")],
+        help_text="Chiffre de l'arrondissement du siège, ex. 5 pour Lens (code INSEE 625).",
+    )
+    actes_nature = models.CharField(
+        "nature de la collectivité (@ctes)",
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2}$", "Deux chiffres.")],
+        help_text="Code sur deux chiffres fourni avec la convention de télétransmission.",
+    )
+    actes_return_email = models.EmailField(
+        "adresse de retour (@ctes)",
+        blank=True,
+        help_text="Adresse à laquelle la préfecture renvoie l'accusé de réception.",
     )
     seat_city = models.CharField("ville du siège", max_length=120, blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
@@ -96,6 +118,10 @@ class Body(models.Model):
             raise ValidationError(
                 {"siret": f"Le SIRET doit commencer par le SIREN de l'assemblée ({self.siren})."}
             )
+        # ACTES v1.1: NumeroInterne holds at most 15 characters of [A-Za-z0-9_].
+        problem = numbering_pattern_problem(self.numbering_pattern, short=self.short_name)
+        if problem:
+            raise ValidationError({"numbering_pattern": problem})
 
 
 class MemberEntity(models.Model):

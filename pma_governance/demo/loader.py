@@ -39,6 +39,13 @@ ACCOUNTS = [
 DEMO_MAIL_DOMAIN = "pma-demo.example.org"
 # The PMA's SIREN 200060358 with NIC 00013: the check digit (Luhn) is right.
 DEMO_SIRET = "20006035800013"
+# @ctes envelope: the seat, Lens, is in arrondissement 5 of the Pas-de-Calais (INSEE 625).
+# The nature code comes with the body's teletransmission agreement: the demo's is illustrative.
+DEMO_ACTES = {
+    "actes_arrondissement": "5",
+    "actes_nature": "25",
+    "actes_return_email": f"prefecture@{DEMO_MAIL_DOMAIN}",
+}
 
 
 def load_demo() -> Body:
@@ -61,7 +68,10 @@ def load_demo() -> Body:
     body.statutes_reference = (
         "Arrêté préfectoral du 15 avril 2022 portant modification des statuts du Syndicat Mixte"
     )
-    body.save(update_fields=["siret", "statutes_reference"])
+    for field, value in DEMO_ACTES.items():
+        if not getattr(body, field):
+            setattr(body, field, value)
+    body.save(update_fields=["siret", "statutes_reference", *DEMO_ACTES])
     planned = json.loads((DEMO_DIR / "planned.json").read_text(encoding="utf-8"))
     for entry in planned["sessions"]:
         day = dt.date.fromisoformat(entry["date"])

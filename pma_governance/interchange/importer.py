@@ -25,6 +25,7 @@ from members.models import Body, Mandate, MemberEntity, Person
 from pma_governance.interchange.checks import DEFAULT_NUMBERING
 from pma_governance.interchange.schema import parse_date, parse_time
 from pma_governance.interchange.validation import DocumentError, Plan, Problem, validate_document
+from pma_governance.lib.actes_numbers import numero_interne
 from pma_governance.lib.db import refused_when_frozen
 
 # The start taken for a mandate the document gives without one (or the session's date).
@@ -338,7 +339,7 @@ def _deliberation_followup(
 
 def acknowledgement_identifier(deliberation: Deliberation, body: Body, day: dt.date) -> str:
     """The @CTES identifier: département-SIREN-date-number-nature (DESIGN §6)."""
-    number = (deliberation.number or "").replace("/", "")
+    number = numero_interne(deliberation.number or "")  # « 2023/PMA00192 » → 2023_PMA00192
     return (
         f"{body.department_code}-{body.siren}-{day:%Y%m%d}-{number}-"
         f"{nature_abbreviation(deliberation.nature)}"

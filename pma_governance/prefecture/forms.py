@@ -14,6 +14,7 @@ from django import forms
 from pma_governance.lib.forms import date_field
 
 MAX_ANNEX_BYTES = 20 * 1024 * 1024  # 20 Mo
+MAX_AR_BYTES = 64 * 1024  # an accusé de réception @ctes is a few hundred bytes
 PDF_MAGIC = b"%PDF-"
 
 
@@ -30,13 +31,38 @@ class PrefectureAckForm(forms.Form):
     identifier = forms.CharField(
         label="Identifiant de l'accusé de réception",
         max_length=80,
-        help_text="Par exemple 062-200060358-20230613-2023PMA00192-DE "
+        help_text="Par exemple 062-200060358-20230613-2023_PMA00192-DE "
         "(département-SIREN-date-numéro-nature).",
         error_messages={"required": "Indiquez l'identifiant de l'accusé de réception."},
     )
 
     def clean_identifier(self) -> str:
         return "".join(str(self.cleaned_data["identifier"]).split())
+
+
+class PrefectureAckImportForm(forms.Form):
+    """The accusé de réception as the prefecture sends it: an `actes:ARActe` XML file."""
+
+    file = forms.FileField(
+        label="Accusé de réception @ctes (XML)",
+        help_text="Le fichier XML reçu de la plateforme, 64 Ko au plus.",
+        error_messages={
+            "required": "Choisissez le fichier XML de l'accusé de réception.",
+            "empty": "Le fichier envoyé est vide.",
+            "invalid": "Aucun fichier n'a été reçu : choisissez de nouveau le fichier.",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > MAX_AR_BYTES:
+                raise forms.ValidationError(
+                    f"Le fichier pèse {upload.size // 1024} Ko : 64 Ko au plus."
+                )
+            cleaned["data"] = upload.read()
+        return cleaned
 
 
 class AnnexForm(forms.Form):

@@ -1,62 +1,43 @@
 """Transmission to the prefecture (contrôle de légalité, DESIGN §6).
 
-`prefecture_zip` gives, for one signed deliberation, the ZIP to hand to the transmission
-service: the signed PDF as stored, its annexes and the ACTES metadata (XML in the shape of
-the ACTES v1.1 `Acte` message, and the same as JSON). The services record the date sent and
-the acknowledgement (date and identifier, checked against the act): never « reçu » without
-the identifier.
+The @ctes archive itself is built by `pma_governance.prefecture.actes`. The services here
+record the date sent and the accusé de réception — typed by hand or imported from the
+prefecture's `actes:ARActe` XML — whose identifier must be this act's: never « reçu »
+without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import re
-import zipfile
-from dataclasses import dataclass
-from typing import Any
 from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from deliberations.actes import NATURES, matiere_label, nature_abbreviation
+from deliberations.actes import nature_abbreviation
 from deliberations.models import (
     ACK_IDENTIFIER_RE,
     Deliberation,
     DeliberationAnnex,
 )
-from deliberations.storage import document_filename, stored_pdf
+from pma_governance.lib.actes_numbers import numero_interne
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.pades import sha256_hex
+from pma_governance.prefecture.actes import ACTES_NAMESPACE, department3
 
-ACTES_NAMESPACE = "http://www.interieur.gouv.fr/ACTES#v1.1-20040216"
+AR_MAX_BYTES = 64 * 1024  # an ARActe is a few hundred bytes
+# The IDActe of an ACTES v1.1 ARActe, as the Ministry's schema writes it.
 ACK_PATTERN = re.compile(
-    r"^(?P<department>\d{3})-(?P<siren>\d{9})-(?P<date>\d{8})-(?P<number>[A-Za-z0-9_]+)"
-    r"-(?P<nature>[A-Z]{2})$"
+    r"^(?P<department>[0|9][0-9][A|B|0-9])-(?P<siren>[0-9]{9})-(?P<date>[0-9]{8})"
+    r"-(?P<number>[a-zA-Z0-9_]{1,15})-(?P<nature>[A-Z]{2})$"
 )
-FILENAME_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclass(frozen=True)
-class ActesMetadata:
-    """What the contrôle de légalité needs to know about an act (ACTES nomenclature)."""
-
-    nature_code: str  # « 1 »
-    nature: str  # « DE »
-    matiere_code: str  # « 7.5 » (1 to 5 levels)
-    matiere: str
-    internal_number: str  # « 2023PMA00192 »: the number, without its slash
-    number: str  # « 2023/PMA00192 »
-    decision_date: dt.date
-    objet: str
 
 
 def internal_number(number: str) -> str:
-    """The act's number as ACTES and the acknowledgement write it: « 2023PMA00192 »."""
-    return re.sub(r"[^A-Za-z0-9_]", "", number)
+    """The act's `NumeroInterne`: « 2023/PMA00192 » → « 2023_PMA00192 » (one rule, in lib)."""
+    return numero_interne(number)
 
 
 def _session_date(deliberation: Deliberation) -> dt.date:
@@ -65,127 +46,15 @@ def _session_date(deliberation: Deliberation) -> dt.date:
     return deliberation.item.session.date
 
 
-def actes_metadata(deliberation: Deliberation) -> ActesMetadata:
-    number = deliberation.number or ""
-    return ActesMetadata(
-        nature_code=deliberation.nature,
-        nature=nature_abbreviation(deliberation.nature),
-        matiere_code=deliberation.matiere,
-        matiere=matiere_label(deliberation.matiere),
-        internal_number=internal_number(number),
-        number=number,
-        decision_date=_session_date(deliberation),
-        objet=deliberation.title,
-    )
-
-
 def expected_identifier(deliberation: Deliberation) -> str:
-    """« 062-200060358-20230613-2023PMA00192-DE »: département-SIREN-date-number-nature."""
+    """« 062-200060358-20230613-2023_PMA00192-DE »: département-SIREN-date of the decision-
+    NumeroInterne-nature, as the accusé de réception gives it."""
     body = deliberation.body
-    meta = actes_metadata(deliberation)
     return (
-        f"{body.department_code}-{body.siren}-{meta.decision_date:%Y%m%d}-"
-        f"{meta.internal_number}-{meta.nature}"
+        f"{department3(body.department_code)}-{body.siren}-"
+        f"{_session_date(deliberation):%Y%m%d}-{internal_number(deliberation.number or '')}-"
+        f"{nature_abbreviation(deliberation.nature)}"
     )
-
-
-# --- Export ------------------------------------------------------------------------------
-
-
-def _annex_filename(annex: DeliberationAnnex, index: int) -> str:
-    safe = FILENAME_SAFE.sub("-", annex.filename).strip("-.") or f"annexe-{index}"
-    return f"annexes/{index:02d}-{safe}"
-
-
-def actes_xml(meta: ActesMetadata, document: str, annexes: list[str]) -> bytes:
-    """The metadata as an ACTES v1.1 `Acte` element (classification date left to the sender)."""
-    ns = ACTES_NAMESPACE
-    ElementTree.register_namespace("actes", ns)
-    acte = ElementTree.Element(
-        f"{{{ns}}}Acte",
-        {
-            f"{{{ns}}}Date": meta.decision_date.isoformat(),
-            f"{{{ns}}}NumeroInterne": meta.internal_number,
-            f"{{{ns}}}CodeNatureActe": meta.nature_code,
-        },
-    )
-    for level, code in enumerate(meta.matiere_code.split(".")[:5], start=1):
-        ElementTree.SubElement(acte, f"{{{ns}}}CodeMatiere{level}", {f"{{{ns}}}CodeMatiere": code})
-    ElementTree.SubElement(acte, f"{{{ns}}}Objet").text = meta.objet
-    doc = ElementTree.SubElement(acte, f"{{{ns}}}Document")
-    ElementTree.SubElement(doc, f"{{{ns}}}NomFichier").text = document
-    if annexes:
-        group = ElementTree.SubElement(
-            acte, f"{{{ns}}}Annexes", {f"{{{ns}}}Nombre": str(len(annexes))}
-        )
-        for name in annexes:
-            annex = ElementTree.SubElement(group, f"{{{ns}}}Annexe")
-            ElementTree.SubElement(annex, f"{{{ns}}}NomFichier").text = name
-    ElementTree.indent(acte)
-    return ElementTree.tostring(acte, encoding="utf-8", xml_declaration=True)
-
-
-def _zip_entry(name: str, when: dt.date) -> zipfile.ZipInfo:
-    # A fixed date per act: the same act always gives the same ZIP bytes.
-    info = zipfile.ZipInfo(name, date_time=(when.year, when.month, when.day, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
-
-
-def prefecture_zip(deliberation: Deliberation) -> bytes:
-    """The ZIP for the contrôle de légalité: signed PDF, annexes, ACTES metadata."""
-    deliberation = Deliberation.objects.select_related("body", "item__session").get(
-        pk=deliberation.pk
-    )
-    if not deliberation.is_signed:
-        raise ValidationError(
-            f"La délibération n° {deliberation.number or '(projet)'} n'est pas signée : elle ne "
-            "peut être transmise en préfecture."
-        )
-    pdf = stored_pdf("deliberation", deliberation=deliberation)
-    if pdf is None:
-        raise ValidationError(
-            f"Le PDF signé de la délibération n° {deliberation.number} est introuvable."
-        )
-    meta = actes_metadata(deliberation)
-    document = document_filename("deliberation", deliberation=deliberation)
-    annexes = list(deliberation.annexes.order_by("position", "id"))
-    annex_names = [_annex_filename(a, i) for i, a in enumerate(annexes, start=1)]
-    files: list[tuple[str, bytes]] = [(document, pdf)]
-    files += [(name, bytes(a.content)) for name, a in zip(annex_names, annexes, strict=True)]
-    metadata: dict[str, Any] = {
-        "nature_code": meta.nature_code,
-        "nature": meta.nature,
-        "nature_label": NATURES[meta.nature_code][1],
-        "matiere_code": meta.matiere_code,
-        "matiere": meta.matiere,
-        "numero_interne": meta.internal_number,
-        "numero": meta.number,
-        "date_decision": meta.decision_date.isoformat(),
-        "objet": meta.objet,
-        "collectivite": {
-            "nom": deliberation.body.name,
-            "siren": deliberation.body.siren,
-            "departement": deliberation.body.department_code,
-        },
-        "document": {"fichier": document, "sha256": sha256_hex(pdf)},
-        "annexes": [
-            {"fichier": name, "intitule": a.title, "sha256": a.sha256}
-            for name, a in zip(annex_names, annexes, strict=True)
-        ],
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files:
-            archive.writestr(_zip_entry(name, meta.decision_date), data)
-        archive.writestr(
-            _zip_entry("actes.xml", meta.decision_date), actes_xml(meta, document, annex_names)
-        )
-        archive.writestr(
-            _zip_entry("metadonnees.json", meta.decision_date),
-            json.dumps(metadata, ensure_ascii=False, indent=2).encode(),
-        )
-    return buffer.getvalue()
 
 
 # --- Annexes -------------------------------------------------------------------------------
@@ -280,16 +149,18 @@ def identifier_problems(deliberation: Deliberation, identifier: str) -> list[str
     if match is None or re.match(ACK_IDENTIFIER_RE, identifier) is None:
         return [
             f"L'identifiant « {identifier} » n'a pas la forme attendue, par exemple "
-            "062-200060358-20230613-2023PMA00192-DE (département-SIREN-date-numéro-nature)."
+            "062-200060358-20230613-2023_PMA00192-DE (département-SIREN-date-numéro-nature)."
         ]
     body = deliberation.body
-    meta = actes_metadata(deliberation)
     expected = {
-        "department": (body.department_code, "le département"),
+        "department": (department3(body.department_code), "le département"),
         "siren": (body.siren, "le SIREN de la collectivité"),
-        "date": (f"{meta.decision_date:%Y%m%d}", "la date de la séance"),
-        "number": (meta.internal_number, "le numéro de l'acte (sans barre oblique)"),
-        "nature": (meta.nature, "la nature de l'acte"),
+        "date": (f"{_session_date(deliberation):%Y%m%d}", "la date de la séance"),
+        "number": (
+            internal_number(deliberation.number or ""),
+            "le numéro interne de l'acte (« / » devenu « _ »)",
+        ),
+        "nature": (nature_abbreviation(deliberation.nature), "la nature de l'acte"),
     }
     return [
         f"L'identifiant porte « {match[part]} » où {label} donne « {value} »."
@@ -330,3 +201,42 @@ def prefecture_record_ack(
             update_fields=["prefecture_received_on", "prefecture_identifier", "status"]
         )
     return deliberation
+
+
+def ar_acte_parse(data: bytes) -> tuple[str, dt.date]:
+    """The identifier (`IDActe`) and date (`DateReception`) of an `actes:ARActe` XML."""
+    if len(data) > AR_MAX_BYTES:
+        raise ValidationError(
+            f"Le fichier pèse {len(data) // 1024} Ko : un accusé de réception @ctes en pèse "
+            f"{AR_MAX_BYTES // 1024} au plus."
+        )
+    # No DTD, hence no entity: nothing an accusé de réception needs, and no entity expansion.
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ValidationError("Le fichier contient une DTD : ce n'est pas un accusé @ctes.")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise ValidationError(f"Le fichier n'est pas un XML lisible ({exc}).") from exc
+    if root.tag != f"{{{ACTES_NAMESPACE}}}ARActe":
+        raise ValidationError(
+            "Le fichier n'est pas un accusé de réception @ctes (élément actes:ARActe attendu)."
+        )
+    identifier = (root.get(f"{{{ACTES_NAMESPACE}}}IDActe") or "").strip()
+    raw_date = (root.get(f"{{{ACTES_NAMESPACE}}}DateReception") or "").strip()
+    if not identifier:
+        raise ValidationError("L'accusé de réception ne porte pas d'identifiant (IDActe).")
+    try:
+        received_on = dt.date.fromisoformat(raw_date)
+    except ValueError as exc:
+        raise ValidationError(
+            f"La date de réception « {raw_date} » de l'accusé n'est pas une date (AAAA-MM-JJ)."
+        ) from exc
+    return identifier, received_on
+
+
+def prefecture_import_ack(*, deliberation: Deliberation, data: bytes) -> Deliberation:
+    """Record the accusé de réception from the prefecture's `actes:ARActe` XML."""
+    identifier, received_on = ar_acte_parse(data)
+    return prefecture_record_ack(
+        deliberation=deliberation, received_on=received_on, identifier=identifier
+    )

@@ -15,11 +15,21 @@ deliberation_patterns = [
         name="prefecture_zip",
     ),
     path(
+        "<int:pk>/prefecture/actes.tar.gz",
+        views.prefecture_actes_download,
+        name="prefecture_actes",
+    ),
+    path(
         "<int:pk>/prefecture/transmission/",
         views.prefecture_sent,
         name="prefecture_sent",
     ),
     path("<int:pk>/prefecture/accuse/", views.prefecture_ack, name="prefecture_ack"),
+    path(
+        "<int:pk>/prefecture/accuse/xml/",
+        views.prefecture_ack_import,
+        name="prefecture_ack_import",
+    ),
     path("<int:pk>/annexes/", views.annex_upload, name="annex_add"),
     path("<int:pk>/annexes/<int:annex_pk>/", views.annex_file, name="annex_file"),
 ]

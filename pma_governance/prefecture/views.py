@@ -1,7 +1,7 @@
 """The contrôle de légalité and the publication of a signed act (DESIGN §6).
 
-Admins with the transmit permission download the ZIP for the prefecture and record the
-transmission and the accusé de réception; those with the publish permission put the act
+Admins with the transmit permission download the @ctes archive for the prefecture and record
+the transmission and the accusé de réception (typed, or imported from its XML); those with the publish permission put the act
 (or the session's PV) online. Everyone who may read the act sees where it stands.
 """
 
@@ -18,17 +18,18 @@ from django.views.decorators.http import require_GET, require_POST
 from deliberations.access import get_deliberation_for_user
 from deliberations.models import DeliberationAnnex
 from deliberations.views.acts import follow_up_done, follow_up_page
+from pma_governance.prefecture.actes import actes_archive
 from pma_governance.prefecture.forms import (
     AnnexForm,
     PrefectureAckForm,
+    PrefectureAckImportForm,
     PrefectureSentForm,
 )
 from pma_governance.prefecture.services import (
     annex_add,
-    internal_number,
+    prefecture_import_ack,
     prefecture_record_ack,
     prefecture_record_sent,
-    prefecture_zip,
 )
 
 TRANSMIT = "deliberations.transmit_deliberation"
@@ -42,17 +43,24 @@ def prefecture(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def prefecture_zip_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The former ZIP's address: the @ctes archive replaced it."""
+    deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
+    return redirect("deliberations:prefecture_actes", deliberation.pk)
+
+
+@require_GET
+def prefecture_actes_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The @ctes .tar.gz, the same bytes as `manage.py export_actes` the same day."""
     deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
     try:
-        data = prefecture_zip(deliberation)
+        archive = actes_archive(deliberation)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(reverse("deliberations:detail", args=[deliberation.pk]) + "#prefecture")
-    name = f"{deliberation.body.short_name}-{internal_number(deliberation.number or '')}-actes.zip"
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["Content-Length"] = str(len(data))
+    response = HttpResponse(archive.content, content_type="application/gzip")
+    response["Content-Disposition"] = content_disposition_header(True, archive.name)
+    response["Content-Length"] = str(len(archive.content))
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -98,6 +106,28 @@ def prefecture_ack(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{deliberation.prefecture_identifier}.",
             )
     return follow_up_page(request, deliberation, ack_form=form)
+
+
+@require_POST
+def prefecture_ack_import(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
+    form = PrefectureAckImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            deliberation = prefecture_import_ack(
+                deliberation=deliberation, data=form.cleaned_data["data"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return follow_up_done(
+                request,
+                deliberation,
+                f"Accusé de réception importé : reçu en préfecture le "
+                f"{deliberation.prefecture_received_on:%d/%m/%Y} — identifiant "
+                f"{deliberation.prefecture_identifier}.",
+            )
+    return follow_up_page(request, deliberation, ack_import_form=form)
 
 
 @require_POST

@@ -59,7 +59,7 @@ def test_received_in_prefecture_without_identifier_is_refused() -> None:
     ):
         deliberation.save()
 
-    deliberation.prefecture_identifier = "062-200060358-20230613-2023PMA00192-DE"
+    deliberation.prefecture_identifier = "062-200060358-20230613-2023_PMA00192-DE"
     deliberation.save()
     deliberation.refresh_from_db()
     assert deliberation.prefecture_received_on == dt.date(2023, 6, 19)
@@ -73,7 +73,7 @@ def test_received_before_sent_is_refused() -> None:
         DeliberationFactory(
             prefecture_sent_on=dt.date(2023, 6, 19),
             prefecture_received_on=dt.date(2023, 6, 16),
-            prefecture_identifier="062-200060358-20230613-2023PMA00192-DE",
+            prefecture_identifier="062-200060358-20230613-2023_PMA00192-DE",
         )
 
 

@@ -78,7 +78,7 @@ def test_june_deliberations_have_their_visas_considerants_and_dispositifs(demo: 
     assert aula.considerants
     assert (aula.nature, aula.matiere) == ("1", "7.5")
     assert aula.prefecture_received_on == dt.date(2023, 6, 19)
-    assert aula.prefecture_identifier == "062-200060358-20230613-2023PMA00192-DE"
+    assert aula.prefecture_identifier == "062-200060358-20230613-2023_PMA00192-DE"
     for number in ("2023/PMA00193", "2023/PMA00194"):
         assert len(deliberations[number].visas) == 3
         assert "30.000 euros" in deliberations[number].dispositif
@@ -213,7 +213,7 @@ def test_load_demo_sign_signs_what_was_signed_in_2023(signing_certificate: Path)
     aula = Deliberation.objects.get(number="2023/PMA00192")
     assert aula.status == "published"  # transmitted, then published
     assert aula.prefecture_received_on == dt.date(2023, 6, 19)
-    assert aula.prefecture_identifier == "062-200060358-20230613-2023PMA00192-DE"
+    assert aula.prefecture_identifier == "062-200060358-20230613-2023_PMA00192-DE"
     assert set(Deliberation.objects.values_list("status", flat=True)) == {"published"}
     assert ProcesVerbal.objects.get(session__date="2023-06-13").status == "draft"
     # Loading again keeps what is signed as signed.

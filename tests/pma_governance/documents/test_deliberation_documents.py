@@ -28,7 +28,7 @@ from pma_governance.documents.contexts.acts import deliberation_context
 # the module's rolled-back demo transaction.
 pytestmark = pytest.mark.django_db
 
-IDENTIFIER = "062-200060358-20230613-2023PMA00192-DE"
+IDENTIFIER = "062-200060358-20230613-2023_PMA00192-DE"
 
 
 def pdf_text(data: bytes) -> str:

@@ -177,7 +177,7 @@ def test_export_keeps_everything_the_seed_states() -> None:
     assert aula["visas"] == seed_aula["visas"]
     assert aula["dispositif"] == seed_aula["dispositif"]
     assert aula["prefecture"]["received_on"] == "2023-06-19"
-    assert aula["prefecture"]["identifier"] == "062-200060358-20230613-2023PMA00192-DE"
+    assert aula["prefecture"]["identifier"] == "062-200060358-20230613-2023_PMA00192-DE"
     assert {m["id"] for m in export["mandates"]} == {m["id"] for m in seed["mandates"]}
 
 

@@ -204,7 +204,7 @@ def test_act_phrases() -> None:
 
 
 def test_prefecture_receipt_never_without_identifier() -> None:
-    identifier = "062-200060358-20230613-2023PMA00192-DE"
+    identifier = "062-200060358-20230613-2023_PMA00192-DE"
     assert w.prefecture_receipt(dt.date(2023, 6, 19), identifier) == (
         "Reçu en préfecture le 19/06/2023"
     )

@@ -7,9 +7,8 @@ import datetime as dt
 import hashlib
 import html
 import io
-import json
 import re
-import zipfile
+import tarfile
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -26,10 +25,10 @@ from django.utils import timezone
 from deliberations.models import Deliberation, DeliberationAnnex, SignedDocument
 from meetings.models import ProcesVerbal, Session
 from pma_governance.documents.signing import deliberation_sign
-from pma_governance.prefecture.services import ACTES_NAMESPACE
+from pma_governance.prefecture.actes import ACTES_NAMESPACE
 from tests.factories import login_as
+from tests.pma_governance.prefecture.helpers import IDENTIFIER
 from tests.pma_governance.publication.helpers import (
-    IDENTIFIER,
     NUMBER,
     PASSPHRASE,
     make_certificate,
@@ -39,7 +38,7 @@ from tests.pma_governance.publication.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-WRONG_IDENTIFIER = "062-200060358-20230614-2023PMA00192-DE"
+WRONG_IDENTIFIER = "062-200060358-20230614-2023_PMA00192-DE"
 MAX_ANNEX = 20 * 1024 * 1024
 
 
@@ -56,12 +55,9 @@ def signing_certificate(settings: Any, certificate: Path) -> Path:
 
 
 @pytest.fixture
-def aula(seed_session: Session) -> Deliberation:
+def aula(voted: Deliberation) -> Deliberation:
     """2023/PMA00192, voted, without the acknowledgement the seed already records."""
-    Deliberation.objects.filter(number=NUMBER).update(
-        prefecture_received_on=None, prefecture_identifier=""
-    )
-    return Deliberation.objects.get(number=NUMBER)
+    return voted
 
 
 @pytest.fixture
@@ -113,17 +109,17 @@ def _pdf(name: str = "annexe.pdf", size: int = 0) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
-# --- The ZIP for the contrôle de légalité ----------------------------------------------------
+# --- The @ctes archive for the contrôle de légalité ----------------------------------------------------
 
 
 def test_zip_is_refused_before_signature_with_a_french_message(
     admin: Client, aula: Deliberation
 ) -> None:
     page = _detail(admin, aula)
-    assert "Télécharger le dossier pour la préfecture" not in page
+    assert "Télécharger pour @ctes" not in page
     assert "disponibles une fois la délibération signée" in page
 
-    response = admin.get(_url("prefecture_zip", aula), follow=True)
+    response = admin.get(_url("prefecture_actes", aula), follow=True)
 
     assert response.redirect_chain[-1][0].endswith(_url("detail", aula) + "#prefecture")
     assert response["Content-Type"].startswith("text/html")
@@ -145,31 +141,27 @@ def test_zip_after_signature_holds_the_signed_pdf_as_stored_and_the_actes_metada
     assert annex.status_code == 302
     deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
     stored = bytes(SignedDocument.objects.get(deliberation=aula).pdf)
-    assert "Télécharger le dossier pour la préfecture" in _detail(admin, aula)
+    assert "Télécharger pour @ctes" in _detail(admin, aula)
 
-    response = admin.get(_url("prefecture_zip", aula))
+    response = admin.get(_url("prefecture_actes", aula))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert response["Content-Disposition"] == 'attachment; filename="PMA-2023PMA00192-actes.zip"'
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-        assert archive.testzip() is None
-        files = {name: archive.read(name) for name in archive.namelist()}
-    assert files["PMA-deliberation-2023-PMA00192.pdf"] == stored
-    assert files["annexes/01-conv.pdf"].startswith(b"%PDF-")
-    acte = ElementTree.fromstring(files["actes.xml"])
+    assert response["Content-Type"] == "application/gzip"
+    today = timezone.localdate()
+    base = f"062-200060358-{today:%Y%m%d}-2023_PMA00192-DE-1-1"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="EACT--200060358--{today:%Y%m%d}-{aula.pk}.tar.gz"'
+    )
+    with tarfile.open(fileobj=io.BytesIO(response.content), mode="r:gz") as archive:
+        files = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}  # type: ignore[union-attr]
+    assert files[f"99_DE-{base}_1.pdf"] == stored
+    assert files[f"99_AU-{base}_2.pdf"].startswith(b"%PDF-")
+    acte = ElementTree.fromstring(files[f"{base}_0.xml"])
     ns = f"{{{ACTES_NAMESPACE}}}"
-    assert acte.get(f"{ns}NumeroInterne") == "2023PMA00192"
+    assert acte.get(f"{ns}NumeroInterne") == "2023_PMA00192"
     assert acte.get(f"{ns}CodeNatureActe") == "1"
     assert acte.get(f"{ns}Date") == "2023-06-13"
-    assert [m.get(f"{ns}CodeMatiere") for m in acte if m.tag.startswith(f"{ns}CodeMatiere")] == [
-        "7",
-        "5",
-    ]
     assert acte.findtext(f"{ns}Objet") == aula.title
-    metadata = json.loads(files["metadonnees.json"])
-    assert metadata["numero"] == NUMBER
-    assert metadata["document"]["sha256"] == hashlib.sha256(stored).hexdigest()
 
 
 # --- Transmission and accusé de réception ----------------------------------------------------

@@ -22,7 +22,7 @@ from meetings.models import ProcesVerbal, Session
 
 PASSPHRASE = "phrase-secrete-de-test"
 NUMBER = "2023/PMA00192"
-IDENTIFIER = "062-200060358-20230613-2023PMA00192-DE"
+IDENTIFIER = "062-200060358-20230613-2023_PMA00192-DE"
 SIGNED_ON = dt.date(2023, 6, 14)
 
 

@@ -29,6 +29,7 @@ from deliberations.numbering import format_number
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate, MemberEntity, Person
 from pma_governance.demo import synthetic
+from pma_governance.lib.actes_numbers import numero_interne
 from pma_governance.lib.siret import siret_with_key
 
 SESSIONS_PER_BODY = 200  # default: one body per 200 sessions
@@ -494,7 +495,7 @@ class Command(BaseCommand):
             deliberation.prefecture_received_on = sent + dt.timedelta(days=rng.randint(0, 1))
             deliberation.prefecture_identifier = (
                 f"{body.department_code}-{body.siren}-{day:%Y%m%d}-"
-                f"{(deliberation.number or '').replace('/', '')}-DE"
+                f"{numero_interne(deliberation.number or '')}-DE"
             )
             if rng.random() < 0.9:
                 deliberation.status = Deliberation.Status.PUBLISHED
