@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -192,6 +193,75 @@ def _context(
     }
 
 
+def convocation_text(context: dict[str, Any]) -> str:
+    """The convocation's plain-text part, built from data: a plain string that every page
+    escapes like any other (no template with autoescape turned off)."""
+    session: Session = context["session"]
+    recipient: Recipient | None = context["recipient"]
+    signatory: Mandate | None = context["signatory"]
+    items: Sequence[AgendaItem] = context["items"]
+    of_assembly = context["of_assembly"]
+    opening = (
+        f"{context['salutation']} {recipient.mandate.person.full_name},"
+        if recipient
+        else "Madame, Monsieur,"
+    )
+    kind = "extraordinaire " if session.kind == "extraordinary" else ""
+    place = f", {session.place}" if session.place else ""
+    lines = [
+        opening,
+        "",
+        f"J'ai l'honneur de vous convoquer à la séance {kind}{of_assembly} "
+        f"{context['of_body']}, qui se tiendra le {context['when']}{place}.",
+    ]
+    if session.reconvenes:
+        lines += [
+            "",
+            f"Cette séance est reconvoquée après la séance du "
+            f"{french_date(session.reconvenes.date, weekday=False)}, où le quorum n'a pas été "
+            "atteint : l'assemblée délibérera valablement sans condition de quorum sur les "
+            "points reportés (CGCT L2121-17).",
+        ]
+    lines += ["", "ORDRE DU JOUR", ""]
+    for item in items:
+        rapporteur = item.rapporteur
+        reporter = (
+            f" — rapporteur : {rapporteur.person.civility} {rapporteur.person.full_name}"
+            if rapporteur
+            else ""
+        )
+        lines.append(f"{item.position}. {item.title}{reporter}")
+    lines += [
+        "",
+        "Les projets de délibération et les documents de séance sont consultables en ligne :",
+        str(context["url"]),
+    ]
+    if recipient is not None and recipient.is_substitute:
+        person = recipient.mandate.person
+        entity = recipient.mandate.entity
+        lines += [
+            "",
+            "En votre qualité de suppléant"
+            + ("e" if person.civility == "Mme" else "")
+            + (f" ({entity.short_name})" if entity else "")
+            + ", vous siégez avec voix délibérative en l'absence d'un titulaire de votre "
+            "collectivité : merci d'informer le secrétariat de votre présence.",
+        ]
+    closing = context["salutation"] if recipient else "Madame, Monsieur"
+    lines += [
+        "",
+        f"En cas d'empêchement, vous pouvez donner pouvoir écrit de voter en votre nom à un "
+        f"autre membre {of_assembly} (un membre ne peut détenir qu'un seul pouvoir, CGCT "
+        "L2121-20) ; merci d'en informer le secrétariat avant la séance.",
+        "",
+        f"Je vous prie d'agréer, {closing}, l'expression de mes salutations distinguées.",
+        "",
+        f"{context['president_title']},",
+        signatory.person.full_name if signatory else "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def convocation_subject(session: Session) -> str:
     return (
         f"Convocation — {session.body.assembly_name} du "
@@ -208,7 +278,7 @@ def convocation_preview(session: Session, *, today: dt.date | None = None) -> Co
     delay = session.body.convocation_delay_days
     return ConvocationPreview(
         subject=convocation_subject(session),
-        text=render_to_string("meetings/email/convocation.txt", context),
+        text=convocation_text(context),
         html=render_to_string("meetings/email/convocation.html", context),
         items=items,
         recipients=recipients,
@@ -230,7 +300,7 @@ def _message(
     context = _context(session, items, recipient, signatory)
     message = EmailMultiAlternatives(
         subject=convocation_subject(session),
-        body=render_to_string("meetings/email/convocation.txt", context),
+        body=convocation_text(context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
     )

@@ -302,3 +302,30 @@ def test_an_elected_member_reads_but_cannot_send(client: Client, session: Sessio
     assert "Envoyer la convocation" not in html.unescape(client.get(url).content.decode())
     assert client.post(url).status_code == 403
     assert mail.outbox == []
+
+
+def test_a_script_in_an_item_title_is_shown_as_text_on_the_convocation_page(
+    secretariat: Client, session: Session
+) -> None:
+    AgendaItemFactory(
+        session=session,
+        position=3,
+        kind=AgendaItem.Kind.INFORMATION,
+        title="<script>alert('signer')</script> Actualités",
+    )
+
+    page = secretariat.get(reverse("meetings:convocation", args=[session.pk])).content.decode()
+
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;alert(" in page
+
+
+def test_the_plain_text_email_keeps_the_title_as_typed(session: Session) -> None:
+    AgendaItemFactory(
+        session=session, position=3, kind=AgendaItem.Kind.INFORMATION, title="Budget < 2024 & co"
+    )
+
+    with time_machine.travel(dt.datetime(2023, 6, 6, 9, 0, tzinfo=dt.UTC), tick=False):
+        convocation_send(session=session)
+
+    assert "3. Budget < 2024 & co" in mail.outbox[0].body
