@@ -295,6 +295,11 @@ class AgendaItemForm(forms.Form):
                 deliberation=str(item.deliberation.pk) if hasattr(item, "deliberation") else "",
             )
 
+    def item_fields(self) -> dict[str, Any]:
+        """The point as the services take it: nature, title, rapporteur, PV adopted, projet."""
+        data = self.cleaned_data
+        return {key: data[key] for key in ("kind", "title", "rapporteur", "adopts_pv", "draft")}
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         locked = self.session.agenda_locked_reason

@@ -82,27 +82,28 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Ordre du jour ----------------------------------------------------------------------
 
 
+def _item_saved(
+    request: HttpRequest, session: Session, item: AgendaItem, verb: str, *, new_draft: bool
+) -> HttpResponse:
+    """After a point is saved: on to drafting its new projet, or back to it on the page."""
+    messages.success(request, f"Point n° {item.position} « {item.title} » {verb}.")
+    if new_draft:
+        return redirect(reverse("deliberations:create") + f"?point={item.pk}")
+    return redirect(_hub_url(session, f"point-{item.pk}"))
+
+
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, edit=True)
     form = AgendaItemForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            item = agenda_item_create(
-                session=session,
-                kind=data["kind"],
-                title=data["title"],
-                rapporteur=data["rapporteur"],
-                adopts_pv=data["adopts_pv"],
-                draft=data["draft"],
-            )
+            item = agenda_item_create(session=session, **form.item_fields())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Point n° {item.position} « {item.title} » ajouté.")
-            if data["new_draft"]:
-                return redirect(reverse("deliberations:create") + f"?point={item.pk}")
-            return redirect(_hub_url(session, f"point-{item.pk}"))
+            return _item_saved(
+                request, session, item, "ajouté", new_draft=form.cleaned_data["new_draft"]
+            )
     return render(
         request,
         "deliberations/agenda/item_form.html",
@@ -120,23 +121,14 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return redirect(_hub_url(session, f"point-{item.pk}"))
     form = AgendaItemForm(request.POST or None, session=session, item=item)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            item = agenda_item_change(
-                item=item,
-                kind=data["kind"],
-                title=data["title"],
-                rapporteur=data["rapporteur"],
-                adopts_pv=data["adopts_pv"],
-                draft=data["draft"],
-            )
+            item = agenda_item_change(item=item, **form.item_fields())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Point n° {item.position} « {item.title} » enregistré.")
-            if data["new_draft"]:
-                return redirect(reverse("deliberations:create") + f"?point={item.pk}")
-            return redirect(_hub_url(session, f"point-{item.pk}"))
+            return _item_saved(
+                request, session, item, "enregistré", new_draft=form.cleaned_data["new_draft"]
+            )
     return render(
         request,
         "deliberations/agenda/item_form.html",
