@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pgtrigger
 
-from pma_governance.lib.db import FACTS_FROZEN_MESSAGE, RETURN_ROW, sql_day, sql_literal, sql_raise
+from pma_governance.lib.db import (
+    FACTS_FROZEN_MESSAGE,
+    RETURN_ROW,
+    FreezeTrigger,
+    sql_day,
+    sql_literal,
+    sql_raise,
+)
 from pma_governance.lib.fulltext import number_words_sql, weighted_sql
 
 SIGNED_STATUSES = ("signed", "transmitted", "published")
@@ -41,7 +48,7 @@ def _vote_added_raise() -> str:
 def frozen_vote() -> pgtrigger.Trigger:
     """Refuses to change or delete a vote once its session's facts are frozen, or to add one
     to a session whose PV is signed (it states every vote)."""
-    return pgtrigger.Trigger(
+    return FreezeTrigger(
         name="vote_facts_frozen",
         when=pgtrigger.Before,
         operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
@@ -78,7 +85,7 @@ def frozen_vote_detail(name: str) -> pgtrigger.Trigger:
         "JOIN meetings_session s ON s.id = i.session_id "
         "WHERE v.id = {vote} FOR KEY SHARE OF s; "
     )
-    return pgtrigger.Trigger(
+    return FreezeTrigger(
         name=name,
         when=pgtrigger.Before,
         operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
@@ -148,7 +155,7 @@ def deliberation_search_vector() -> pgtrigger.Trigger:
 
 def annex_frozen_with_act() -> pgtrigger.Trigger:
     """Refuses to change an annex of a signed act, or to add one once the act is sent."""
-    return pgtrigger.Trigger(
+    return FreezeTrigger(
         name="annex_frozen_with_act",
         when=pgtrigger.Before,
         operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,

@@ -20,6 +20,7 @@ from members.models import Body, Mandate
 from pma_governance.lib.db import (
     FACTS_FROZEN_MESSAGE,
     RETURN_ROW,
+    FreezeTrigger,
     history_tracked,
     signed_act_frozen,
     sql_day,
@@ -109,7 +110,7 @@ class Session(models.Model):
         ]
         triggers = [
             # The session's stated columns freeze with its acts; only its lifecycle moves on.
-            pgtrigger.Trigger(
+            FreezeTrigger(
                 name="session_facts_frozen",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Update | pgtrigger.Delete,

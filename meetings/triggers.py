@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pgtrigger
 
-from pma_governance.lib.db import FACTS_FROZEN_MESSAGE, RETURN_ROW, sql_day, sql_raise
+from pma_governance.lib.db import (
+    FACTS_FROZEN_MESSAGE,
+    RETURN_ROW,
+    FreezeTrigger,
+    sql_day,
+    sql_raise,
+)
 from pma_governance.lib.fulltext import weighted_sql
 
 PV_STATUS_RANKS = {"draft": 0, "signed": 1, "adopted": 2, "published": 3}
@@ -16,7 +22,7 @@ def signed_act_needs_frozen_session(
     name: str, *, session_sql: str, signed_sql: str, message: str
 ) -> pgtrigger.Trigger:
     """At commit, refuses a signed act whose session's facts were not frozen with it."""
-    return pgtrigger.Trigger(
+    return FreezeTrigger(
         name=name,
         when=pgtrigger.After,
         operation=pgtrigger.Insert | pgtrigger.Update,
@@ -32,7 +38,7 @@ def signed_act_needs_frozen_session(
 
 def frozen_session_children(name: str, what: str) -> pgtrigger.Trigger:
     """Refuses any write to `what` (attendances, proxies…) of a session whose facts are frozen."""
-    return pgtrigger.Trigger(
+    return FreezeTrigger(
         name=name,
         when=pgtrigger.Before,
         operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,

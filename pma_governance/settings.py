@@ -102,6 +102,19 @@ if not DATABASE_URL:
         "PostgreSQL, or export DATABASE_URL=postgresql://user@host:5432/name"
     )
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# The owner of the tables, for `manage.py migrate` only: the application connects with
+# DATABASE_URL, a role with data rights only, which cannot disable or drop the triggers
+# that freeze signed acts (README « Base de données »). Same server and database.
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
+if DATABASE_MIGRATE_URL:
+    _owner = database_from_url(DATABASE_MIGRATE_URL)
+    if any(_owner[key] != DATABASES["default"][key] for key in ("NAME", "HOST", "PORT")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DATABASE_MIGRATE_URL must name the server and database of DATABASE_URL; "
+            "only the user (the tables' owner) differs"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

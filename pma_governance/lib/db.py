@@ -3,6 +3,9 @@
 The immutability of signed acts is kept by PostgreSQL itself (DESIGN §4.6): the trigger
 builders here write the PL/pgSQL, `history_tracked` records every change, and
 `refused_when_frozen` turns the database's refusal into the French message a user reads.
+The freeze triggers are `FreezeTrigger`s: unlike django-pgtrigger's, their function has
+no bypass (`SET pgtrigger.ignore` does not skip them), and the application's runtime
+role, which owns no table, can neither disable nor drop them (README « Base de données »).
 No domain app is imported here.
 """
 
@@ -16,6 +19,7 @@ import pghistory
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InternalError, models, transaction
+from pgtrigger import compiler
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -71,6 +75,48 @@ def history_tracked(
     )
 
 
+class UnbypassableTriggerSql(compiler.UpsertTriggerSql):
+    """django-pgtrigger's installation SQL without its bypass.
+
+    pgtrigger's template starts every trigger function by asking `_pgtrigger_should_ignore`
+    whether the session's `pgtrigger.ignore` variable names the trigger, and returns early
+    if so: any SQL session could skip the freeze with `SET LOCAL pgtrigger.ignore = …`.
+    This template is the same minus that check. Migrations name this class: never edit the
+    template in place (add a new class instead), as pgtrigger does for its own.
+    """
+
+    def get_template(self) -> str:
+        return """
+            CREATE OR REPLACE FUNCTION {pgid}()
+            RETURNS TRIGGER AS $$
+                {declare}
+                BEGIN
+                    {func}
+                END;
+            $$ LANGUAGE plpgsql;
+
+            DROP TRIGGER IF EXISTS {pgid} ON {table};
+            CREATE {constraint} TRIGGER {pgid}
+                {when} {operation} ON {table}
+                {timing}
+                {referencing}
+                FOR EACH {level} {condition}
+                EXECUTE PROCEDURE {execute};
+
+            COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
+        """
+
+
+class FreezeTrigger(pgtrigger.Trigger):
+    """A trigger that keeps signed acts frozen: no session variable can skip it."""
+
+    def compile(self, model: models.Model) -> compiler.Trigger:
+        compiled = super().compile(model)
+        return compiler.Trigger(
+            name=compiled.name, sql=UnbypassableTriggerSql(**compiled.sql.kwargs)
+        )
+
+
 def rank_sql(column: str, ranks: dict[str, int]) -> str:
     cases = " ".join(f"WHEN {sql_literal(status)} THEN {rank}" for status, rank in ranks.items())
     return f"(CASE {column} {cases} ELSE -1 END)"
@@ -86,7 +132,7 @@ def signed_act_frozen(
     """
     signed = f"{rank_sql('OLD.status', ranks)} > 0"
     columns = "ARRAY[" + ", ".join(sql_literal(c) for c in mutable) + "]"
-    return pgtrigger.Trigger(
+    return FreezeTrigger(
         name=name,
         when=pgtrigger.Before,
         operation=pgtrigger.Update | pgtrigger.Delete,
@@ -114,7 +160,7 @@ def signed_act_frozen(
 
 def insert_only(name: str, message: str, hint: str) -> pgtrigger.Trigger:
     """Refuses every UPDATE and DELETE of a table whose rows are written once."""
-    return pgtrigger.Trigger(
+    return FreezeTrigger(
         name=name,
         when=pgtrigger.Before,
         operation=pgtrigger.Update | pgtrigger.Delete,
