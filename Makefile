@@ -43,10 +43,10 @@ demo: install
 backup: install
 	@$(WITH_APP_DB) $(BIN)/python manage.py backup $(if $(OUT),--out "$(OUT)")
 
-# Restores FILE=… into the (empty) database, then checks it against the manifest.
+# Restores FILE=… into the empty database (or INTO=another one), then checks it against the manifest.
 restore: install
 	@test -n "$(FILE)" || { echo "Indiquez l'archive : make restore FILE=var/backups/….dump" >&2; exit 2; }
-	@$(WITH_APP_DB) $(BIN)/python manage.py restore "$(FILE)"
+	@$(WITH_APP_DB) $(BIN)/python manage.py restore "$(FILE)" $(if $(INTO),--into "$(INTO)")
 
 stopdb: install
 	$(BIN)/python scripts/devdb.py stop

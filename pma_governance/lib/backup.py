@@ -363,7 +363,8 @@ def ensure_empty(connection: psycopg.Connection[Any], name: str) -> None:
         raise BackupError(
             f"La base « {name} » n'est pas vide ({tables} tables, {len(relations)} objets dont "
             f"{shown}…) : une sauvegarde se restaure dans une base vide, pour ne rien mêler "
-            "ni écraser. Créez une base neuve et restaurez-y l'archive (README « Sauvegardes »)."
+            "ni écraser. Restaurez-la dans une base neuve (make restore FILE=… "
+            "INTO=<nom de base>, README « Sauvegardes »)."
         )
 
 

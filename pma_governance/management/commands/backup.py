@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if options["out"]:
             archive = Path(options["out"]).resolve()
         else:
-            directory = Path(settings.BASE_DIR) / "var" / "backups"
+            directory = Path(settings.VAR_DIR) / "backups"
             archive = default_archive(directory, str(conf["NAME"]), timezone.localtime())
         if archive.exists():
             raise CommandError(f"{archive} existe déjà : une sauvegarde n'en écrase pas une autre.")
