@@ -71,7 +71,13 @@ def history_tracked(
         model_name=model_name,
         exclude=exclude,
         obj_field=pghistory.ObjForeignKey(related_name="events", related_query_name="event"),
-        append_only=True,
+        # pghistory's append_only=True, as a trigger that `pgtrigger.ignore` cannot skip.
+        append_only=False,
+        meta={
+            "triggers": [
+                AppendOnly(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+            ]
+        },
     )
 
 
@@ -107,14 +113,23 @@ class UnbypassableTriggerSql(compiler.UpsertTriggerSql):
         """
 
 
+def unbypassable(compiled: compiler.Trigger) -> compiler.Trigger:
+    """A compiled django-pgtrigger trigger, installed without its bypass."""
+    return compiler.Trigger(name=compiled.name, sql=UnbypassableTriggerSql(**compiled.sql.kwargs))
+
+
 class FreezeTrigger(pgtrigger.Trigger):
     """A trigger that keeps signed acts frozen: no session variable can skip it."""
 
     def compile(self, model: models.Model) -> compiler.Trigger:
-        compiled = super().compile(model)
-        return compiler.Trigger(
-            name=compiled.name, sql=UnbypassableTriggerSql(**compiled.sql.kwargs)
-        )
+        return unbypassable(super().compile(model))
+
+
+class AppendOnly(pgtrigger.Protect):
+    """django-pghistory's protection of an event table, without the bypass either."""
+
+    def compile(self, model: models.Model) -> compiler.Trigger:
+        return unbypassable(super().compile(model))
 
 
 def rank_sql(column: str, ranks: dict[str, int]) -> str:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from deliberations.models import Deliberation, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import Session
-from pma_governance.lib.db import FreezeTrigger, frozen_refusal
+from pma_governance.lib.db import AppendOnly, FreezeTrigger, frozen_refusal
 from pma_governance.lib.dbroles import create_runtime_role, grant_data_rights, quote_ident
 
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"
@@ -157,7 +157,17 @@ def test_every_freeze_trigger_is_installed_without_the_bypass_check() -> None:
         enabled, source = installed[pgid]
         assert enabled == "O" and "RAISE EXCEPTION" in source
         assert "_pgtrigger_should_ignore" not in source and "pgtrigger.ignore" not in source
-    # The other triggers (history, search vectors) keep django-pgtrigger's check.
+    # The history's append-only protection has none either; the other triggers (history
+    # recording, search vectors) keep django-pgtrigger's check.
+    append_only = {
+        trigger.get_pgid(model)
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, AppendOnly)
+    }
+    assert len(append_only) >= 10
+    for pgid in append_only:
+        assert "_pgtrigger_should_ignore" not in installed[pgid][1]
+    pgids.update(dict.fromkeys(append_only, "append_only"))
     others = set(installed) - set(pgids)
     assert others and all("_pgtrigger_should_ignore" in installed[name][1] for name in others)
 
@@ -208,6 +218,23 @@ def test_the_runtime_role_cannot_write_a_signed_act(
     as_runtime_role()
     ignore_every_trigger()
     assert_refused_by_freeze(statement, signed[key], says)
+
+
+@pytest.mark.django_db
+def test_the_history_cannot_be_rewritten_either(
+    signed: dict[str, int], as_runtime_role: Callable[[], str]
+) -> None:
+    """The event tables are append-only, and their protection has no bypass either."""
+    as_runtime_role()
+    ignore_every_trigger()
+    act = Deliberation.objects.get(pk=signed["deliberation"])
+    assert act.events.exists()  # type: ignore[attr-defined]
+    for statement in (
+        "UPDATE deliberations_deliberationevent SET title = 'Histoire réécrite'",
+        "DELETE FROM deliberations_deliberationevent",
+        "UPDATE meetings_attendanceevent SET status = 'absent'",
+    ):
+        assert "pgtrigger: Cannot" in str(_refused(statement)), statement
 
 
 def _trigger_ddl(table: str, pgid: str) -> list[str]:
