@@ -72,7 +72,7 @@ def grant_data_rights(cursor: Cursor, role: str) -> None:
 def runtime_role_problems(cursor: Cursor, role: str) -> list[str]:
     """Why `role` could still undo the freeze, in French; empty when it cannot."""
     cursor.execute(
-        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s",
+        "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = %s",
         [role],
     )
     row = cursor.fetchone()
@@ -81,6 +81,11 @@ def runtime_role_problems(cursor: Cursor, role: str) -> list[str]:
     problems = []
     if row[0]:
         problems.append(f"le rôle {role} est superutilisateur : il passe outre tout")
+    elif row[1]:
+        problems.append(
+            f"le rôle {role} peut créer des rôles (CREATEROLE) : il peut se donner ceux du "
+            "propriétaire"
+        )
     cursor.execute(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') "

@@ -24,7 +24,12 @@ from deliberations.models import Deliberation, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import Session
 from pma_governance.lib.db import AppendOnly, FreezeTrigger, frozen_refusal
-from pma_governance.lib.dbroles import create_runtime_role, grant_data_rights, quote_ident
+from pma_governance.lib.dbroles import (
+    create_runtime_role,
+    grant_data_rights,
+    quote_ident,
+    runtime_role_problems,
+)
 
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"
 WRITTEN_ONCE = "Document signé : il est conservé tel qu'il a été signé"
@@ -295,6 +300,23 @@ def test_the_runtime_role_still_does_the_app_s_work(
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user")
         assert cursor.fetchone()[0].endswith("_runtime_tx")
+
+
+@pytest.mark.django_db
+def test_a_runtime_role_that_could_undo_the_freeze_is_reported() -> None:
+    role = f"{connection.settings_dict['NAME']}_runtime_tx"
+    with connection.cursor() as cursor:
+        create_runtime_role(cursor, role)
+        grant_data_rights(cursor, role)
+        assert runtime_role_problems(cursor, role) == []
+        cursor.execute(f"ALTER TABLE members_body OWNER TO {quote_ident(role)}")
+        (owns,) = runtime_role_problems(cursor, role)
+        assert "possède des tables" in owns and "members_body" in owns
+        cursor.execute(f"ALTER ROLE {quote_ident(role)} CREATEROLE")
+        assert any("CREATEROLE" in p for p in runtime_role_problems(cursor, role))
+        assert runtime_role_problems(cursor, "personne_de_ce_nom") == [
+            "le rôle personne_de_ce_nom n'existe pas"
+        ]
 
 
 @pytest.mark.django_db(transaction=True)
