@@ -156,7 +156,7 @@ def _names(objects: Iterable[Model]) -> str:
 
 
 def _access_saved(sender: Any, instance: BodyAccess, created: bool, **kwargs: Any) -> None:
-    before = getattr(instance, "_security_before", None)
+    before = instance.__dict__.pop("_security_before", None)
     after = (instance.user_id, instance.body_id)
     if not created and before == after:
         return
@@ -190,16 +190,19 @@ def _access_deleted(sender: Any, instance: BodyAccess, **kwargs: Any) -> None:
 
 def _person_before(sender: Any, instance: Person, **kwargs: Any) -> None:
     fields = kwargs.get("update_fields")
-    if instance.pk is not None and (fields is None or "user" in fields):
-        instance._security_before = (  # type: ignore[attr-defined]
-            Person.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
-        )
+    if fields is not None and "user" not in fields:
+        return  # e.g. the e-mail address alone
+    before = None
+    if instance.pk is not None:
+        before = Person.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
+    instance._security_before = (before,)  # type: ignore[attr-defined]
 
 
 def _person_saved(sender: Any, instance: Person, created: bool, **kwargs: Any) -> None:
-    before = getattr(instance, "_security_before", None)
-    if instance.user_id == before:
+    state = instance.__dict__.pop("_security_before", None)
+    if state is None or state[0] == instance.user_id:
         return
+    [before] = state
     users = get_user_model()._default_manager.in_bulk([before, instance.user_id])
     if before is not None:
         record_event(
@@ -212,7 +215,6 @@ def _person_saved(sender: Any, instance: Person, created: bool, **kwargs: Any) -
             detail=f"{instance.full_name} rattaché(e) au compte {users.get(instance.user_id)} : "
             "ce compte signe en son nom.",
         )
-    instance._security_before = instance.user_id  # type: ignore[attr-defined]
 
 
 FLAGS = {
@@ -233,7 +235,7 @@ def _account_before(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def _account_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    before = getattr(instance, "_security_flags", None)
+    before = instance.__dict__.pop("_security_flags", None)
     if before is None:
         return
     changes = [
@@ -242,7 +244,6 @@ def _account_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
         if bool(getattr(instance, flag)) != bool(before[flag])
         if not (created and flag == "is_active")
     ]
-    instance._security_flags = {flag: getattr(instance, flag) for flag in FLAGS}
     if changes:
         verb = "créé" if created else "modifié"
         record_event(
