@@ -288,6 +288,8 @@ def test_groups_staff_and_permissions_changes_are_recorded(client: Client) -> No
     permissions = _last(Kind.PERMISSIONS_CHANGED)
     assert permissions.detail == "groupe Administrateur : ajout de deliberations.sign_deliberation."
     assert permissions.username == ""  # outside a request: no author, never a guess
+    agent.groups.clear()
+    assert _last(Kind.GROUPS_CHANGED).detail == "utilisateur agent : retrait de Administrateur."
 
 
 # --- The page -----------------------------------------------------------------------------
