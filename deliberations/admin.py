@@ -23,8 +23,8 @@ from deliberations.models import (
 )
 from deliberations.services import erratum_create, erratum_validate
 from deliberations.storage import signed_bytes
-from meetings.admin import HistoryAdminMixin, session_frozen
-from pma_governance.lib.history import Related
+from meetings.admin import session_frozen
+from pma_governance.lib.history import HistoryAdminMixin, Related
 from pma_governance.lib.pades import sha256_hex
 
 

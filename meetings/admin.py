@@ -1,46 +1,19 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.safestring import SafeString
 
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
-from pma_governance.lib.history import Related, history_for, history_table
+from pma_governance.lib.history import HistoryAdminMixin, Related
 
 FROZEN_ADMIN_MESSAGE = (
     "Les faits de cette séance sont figés depuis la signature de ses actes : ils ne peuvent "
     "plus être modifiés (corriger par un erratum)."
 )
-
-
-class HistoryAdminMixin:
-    """Adds a read-only « Historique » section: who changed what, when, from what to what."""
-
-    history_related: Sequence[Related] = ()
-
-    def get_readonly_fields(
-        self, request: HttpRequest, obj: Any = None
-    ) -> list[str] | tuple[str, ...]:
-        fields = super().get_readonly_fields(request, obj)  # type: ignore[misc]
-        return [*fields, "historique"]
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "historique"]})
-            for name, options in super().get_fieldsets(request, obj)  # type: ignore[misc]
-        ]
-        if obj is not None:
-            fieldsets.append(("Historique", {"fields": ["historique"]}))
-        return fieldsets
-
-    @admin.display(description="Historique des modifications")
-    def historique(self, obj: Any) -> SafeString:
-        return history_table(history_for(obj, self.history_related))
 
 
 def session_frozen(session: Session | None) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
+from pma_governance.lib.history import HistoryAdminMixin
 
 
 class MemberEntityInline(admin.TabularInline):
@@ -69,7 +70,7 @@ class MandateInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["last_name", "first_name", "civility", "email"]
     search_fields = ["last_name", "first_name", "email"]
     inlines = [MandateInline]
@@ -85,6 +86,6 @@ class MandateAdmin(admin.ModelAdmin):
 
 
 @admin.register(BodyAccess)
-class BodyAccessAdmin(admin.ModelAdmin):
+class BodyAccessAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["user", "body"]
     list_filter = ["body"]

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from members.models import Mandate, MemberEntity, Person
+from members.models import Mandate, MemberEntity, Person, SecurityEvent
 
 
 class DateInput(forms.DateInput):
@@ -141,3 +141,24 @@ class EntityForm(forms.Form):
         max_value=999,
         error_messages={"min_value": "Au moins un siège de titulaire."},
     )
+
+
+class SecurityJournalFilterForm(forms.Form):
+    """The security journal's GET form: kind of event, account, period."""
+
+    kind = forms.ChoiceField(
+        label="Événement",
+        choices=[("", "Tous les événements"), *SecurityEvent.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choisissez un événement de la liste."},
+    )
+    user = forms.CharField(label="Compte (identifiant)", max_length=150, required=False)
+    start = _date("Du", required=False)
+    end = _date("Au", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "La date de fin précède la date de début.")
+        return cleaned

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from pma_governance.lib.actes_numbers import numbering_pattern_problem
+from pma_governance.lib.db import history_tracked, insert_only
 from pma_governance.lib.siret import validate_siret
 
 
@@ -144,6 +146,9 @@ class MemberEntity(models.Model):
         return self.short_name or self.name
 
 
+# Linking a person to an account gives that account the person's signature: who did it and
+# when is kept (issue 11).
+@history_tracked("PersonEvent")
 class Person(models.Model):
     """An elected person who holds or held a mandate."""
 
@@ -238,6 +243,7 @@ class Mandate(models.Model):
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
+@history_tracked("BodyAccessEvent")
 class BodyAccess(models.Model):
     """A secretariat or administrator account's access to one body.
 
@@ -258,3 +264,63 @@ class BodyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.body.short_name}"
+
+
+class SecurityEvent(models.Model):
+    """An entry of the security journal: a login, a signature, a change of rights…
+
+    Written once: the database refuses any UPDATE or DELETE (issue 11, point 8).
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Connexion"
+        LOGIN_FAILED = "login_failed", "Échec de connexion"
+        LOCKOUT = "lockout", "Verrouillage après des échecs"
+        LOGOUT = "logout", "Déconnexion"
+        SIGNATURE = "signature", "Signature"
+        TRANSMISSION = "transmission", "Transmission en préfecture"
+        PREFECTURE_ACK = "prefecture_ack", "Accusé de réception de la préfecture"
+        PUBLICATION = "publication", "Publication"
+        ACCESS_GRANTED = "access_granted", "Accès à une assemblée accordé"
+        ACCESS_REVOKED = "access_revoked", "Accès à une assemblée retiré"
+        PERSON_LINKED = "person_linked", "Élu rattaché à un compte"
+        PERSON_UNLINKED = "person_unlinked", "Élu détaché d'un compte"
+        GROUPS_CHANGED = "groups_changed", "Groupes d'un compte modifiés"
+        PERMISSIONS_CHANGED = "permissions_changed", "Permissions modifiées"
+        ACCOUNT_CHANGED = "account_changed", "Statut d'un compte modifié"
+
+    at = models.DateTimeField("quand", default=timezone.now, db_index=True)
+    kind = models.CharField("événement", max_length=30, choices=Kind.choices, db_index=True)
+    # Who acted. No database constraint: deleting an account must not rewrite the journal.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="compte",
+    )
+    # The account's login when the event was written (or the one typed, for a failure).
+    username = models.CharField("identifiant", max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    detail = models.TextField("détail", blank=True)
+
+    class Meta:
+        verbose_name = "événement de sécurité"
+        verbose_name_plural = "journal de sécurité"
+        ordering = ["-at", "-pk"]
+        # Reading the journal is a right of its own, in no role: superusers, or whom they grant.
+        default_permissions = ()
+        permissions = [("read_securityevent", "Lire le journal de sécurité")]
+        triggers = [
+            insert_only(
+                "securityevent_insert_only",
+                "Journal de sécurité : un événement enregistré ne peut être ni modifié ni "
+                "supprimé.",
+                "Le journal de sécurité ne s'écrit qu'en ajout.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.username or '?'}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from members.models import Body, Mandate, MemberEntity, Person
+from members.models import Body, Mandate, MemberEntity, Person, SecurityEvent
 from pma_governance.lib.roles import ADMINISTRATOR, SECRETARIAT
 
 
@@ -194,3 +194,23 @@ def entities_with_counts(body: Body, day: dt.date) -> QuerySet[MemberEntity]:
 
 def entities_of(body: Body) -> QuerySet[MemberEntity]:
     return body.entities.order_by("name")
+
+
+def security_events(
+    *,
+    kind: str = "",
+    user: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[SecurityEvent]:
+    """The security journal, most recent first, filtered by kind, account and dates (inclusive)."""
+    events = SecurityEvent.objects.order_by("-at", "-pk")
+    if kind:
+        events = events.filter(kind=kind)
+    if user:
+        events = events.filter(username__icontains=user)
+    if start:
+        events = events.filter(at__date__gte=start)
+    if end:
+        events = events.filter(at__date__lte=end)
+    return events

@@ -17,4 +17,5 @@ urlpatterns = [
     path("adherents/", views.entity_list, name="entity_list"),
     path("adherents/nouveau/", views.entity_create, name="entity_create"),
     path("adherents/<int:pk>/modifier/", views.entity_edit, name="entity_edit"),
+    path("journal-de-securite/", views.security_journal, name="security_journal"),
 ]

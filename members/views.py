@@ -12,7 +12,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from members.forms import (
     PersonCreateForm,
     PersonForm,
     RegisterFilterForm,
+    SecurityJournalFilterForm,
 )
 from members.models import Body, Mandate, MemberEntity, Person
 
@@ -36,6 +38,7 @@ ADD_MANDATE = "members.add_mandate"
 CHANGE_MANDATE = "members.change_mandate"
 ADD_ENTITY = "members.add_memberentity"
 CHANGE_ENTITY = "members.change_memberentity"
+READ_SECURITY_JOURNAL = "members.read_securityevent"
 
 
 # Access helpers -------------------------------------------------------------------------
@@ -331,4 +334,30 @@ def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "members/entity_form.html",
         {"body": entity.body, "entity": entity, "form": form},
+    )
+
+
+# Security journal -----------------------------------------------------------------------
+
+
+@require_GET
+def security_journal(request: HttpRequest) -> HttpResponse:
+    """The security journal, for superusers and whom they grant « Lire le journal de sécurité »."""
+    if not request.user.has_perm(READ_SECURITY_JOURNAL):
+        raise PermissionDenied("Le journal de sécurité est réservé aux administrateurs.")
+    form = SecurityJournalFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.security_events(
+        kind=filters.get("kind", ""),
+        user=filters.get("user", ""),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/security_journal.html",
+        {"nav": "security", "form": form, "page": page, "query": query.urlencode()},
     )

@@ -32,7 +32,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, for superusers only (pma_governance/lib/adminsite.py).
+    "pma_governance.lib.adminapp.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # The request being served, for the security journal's author and address.
+    "members.security.SecurityRequestMiddleware",
 ]
 
 ROOT_URLCONF = "pma_governance.urls"
@@ -165,6 +168,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "secretariat@pma-governance.l
 SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", str(VAR_DIR / "signing" / "demo.p12"))
 SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "demo")
 
+# Behind one reverse proxy we trust, the client's address is the last one it appended to
+# X-Forwarded-For (security journal); otherwise REMOTE_ADDR, and the header is ignored.
+BEHIND_TRUSTED_PROXY = env_bool("BEHIND_TRUSTED_PROXY", default=False)
+
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 
@@ -173,7 +180,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     # The handler's level, not only the root's: Django's own loggers propagate here too.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "level": env_str("LOG_LEVEL", "WARNING")}
+        "console": {"class": "logging.StreamHandler", "level": env_str("LOG_LEVEL", "WARNING")},
+        "security": {"class": "logging.StreamHandler", "level": "INFO"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # The security journal (members/security.py), each event also as one line of the log.
+    "loggers": {
+        "pma_governance.security": {
+            "handlers": ["security"],
+            "level": env_str("SECURITY_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        }
+    },
 }

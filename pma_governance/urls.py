@@ -16,10 +16,6 @@ from pma_governance.live import urls as live_urls
 from pma_governance.prefecture import urls as prefecture_urls
 from pma_governance.publication import urls as publication_urls
 
-admin.site.site_header = "PMA Governance — administration"
-admin.site.site_title = "PMA Governance"
-admin.site.index_title = "Administration des assemblées"
-
 Patterns = list[URLPattern | URLResolver]
 
 session_pages: Patterns = [

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -91,6 +92,13 @@ def load_demo() -> Body:
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([groups[role]])
+        if role == ADMINISTRATOR:
+            # The DGS reads the security journal (a right of its own, in no group).
+            user.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="members", codename="read_securityevent"
+                )
+            )
         BodyAccess.objects.get_or_create(user=user, body=body)
         if mandate_id:
             person = Mandate.objects.get(body=body, external_id=mandate_id).person

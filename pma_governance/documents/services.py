@@ -17,6 +17,8 @@ from deliberations.models import (
 )
 from meetings.models import ProcesVerbal, Session
 from meetings.services import PvConflict, pv_update
+from members.models import SecurityEvent
+from members.security import record_event
 from pma_governance.documents.contexts.session import pv_context
 from pma_governance.documents.signing import (
     deliberation_sign,
@@ -101,18 +103,47 @@ def signature_give(
             "Le président et le secrétaire de séance signent chacun depuis son propre compte."
         )
     SignatureConsent.objects.create(kind=kind, role=role, user=user, **subject)
+    what = _signed_what(kind, session, locked)
+    record_event(
+        kind=SecurityEvent.Kind.SIGNATURE,
+        user=user,
+        detail=f"{what} : signature de {mandate.person.full_name}, {ROLE_LABELS[role]}.",
+    )
     if other is None:
         return None
     users = {role: user, other.role: other.user}
     if kind == "pv":
         assert pv is not None
-        return pv_sign(pv=pv, president_user=users["president"], secretary_user=users["secretary"])
-    assert locked is not None
-    return deliberation_sign(
-        deliberation=locked,
-        president_user=users["president"],
-        secretary_user=users["secretary"],
+        signed = pv_sign(
+            pv=pv, president_user=users["president"], secretary_user=users["secretary"]
+        )
+    else:
+        assert locked is not None
+        signed = deliberation_sign(
+            deliberation=locked,
+            president_user=users["president"],
+            secretary_user=users["secretary"],
+        )
+    record_event(
+        kind=SecurityEvent.Kind.SIGNATURE,
+        user=user,
+        detail=f"{what} : PDF signé et scellé (SHA-256 {signed.sha256}).",
     )
+    return signed
+
+
+def _consent_subject(consent: SignatureConsent) -> str:
+    if consent.deliberation is not None:
+        return f"Délibération n° {consent.deliberation.number}"
+    assert consent.session is not None
+    return f"Procès-verbal de la séance du {consent.session.date:%d/%m/%Y}"
+
+
+def _signed_what(kind: str, session: Session, deliberation: Deliberation | None) -> str:
+    if kind == "pv":
+        return f"Procès-verbal de la séance du {session.date:%d/%m/%Y}"
+    assert deliberation is not None
+    return f"Délibération n° {deliberation.number}"
 
 
 @transaction.atomic
@@ -125,6 +156,12 @@ def signature_withdraw(*, consent: Any, user: Any) -> None:
     ).exists():
         raise ValidationError("Le document est signé : la signature ne peut plus être retirée.")
     consent.delete()
+    record_event(
+        kind=SecurityEvent.Kind.SIGNATURE,
+        user=user,
+        detail=f"{_consent_subject(consent)} : signature du "
+        f"{ROLE_LABELS.get(consent.role, consent.role)} retirée.",
+    )
 
 
 # --- Previewing a PV draft ---------------------------------------------------------------

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -256,3 +258,28 @@ def _changes_html(changes: Sequence[FieldChange]) -> SafeString:
         "<div><strong>{}</strong> : {} → {}</div>",
         ((c.field, c.before, c.after) for c in changes),
     )
+
+
+class HistoryAdminMixin:
+    """Adds a read-only « Historique » section: who changed what, when, from what to what."""
+
+    history_related: Sequence[Related] = ()
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Any = None
+    ) -> list[str] | tuple[str, ...]:
+        fields = super().get_readonly_fields(request, obj)  # type: ignore[misc]
+        return [*fields, "historique"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "historique"]})
+            for name, options in super().get_fieldsets(request, obj)  # type: ignore[misc]
+        ]
+        if obj is not None:
+            fieldsets.append(("Historique", {"fields": ["historique"]}))
+        return fieldsets
+
+    @admin.display(description="Historique des modifications")
+    def historique(self, obj: Any) -> SafeString:
+        return history_table(history_for(obj, self.history_related))

@@ -13,12 +13,16 @@ ELECTED = "Élu"
 APPS = ("members", "meetings", "deliberations")
 
 
+# Granting a body is a superuser's act (issue 11): no role holds a right on the accesses.
+SUPERUSER_ONLY_MODELS = ("bodyaccess",)
+
+
 def _perms(actions: tuple[str, ...]) -> list[Permission]:
     return list(
         Permission.objects.filter(
             content_type__app_label__in=APPS,
             codename__regex=r"^(" + "|".join(actions) + r")_",
-        )
+        ).exclude(content_type__model__in=SUPERUSER_ONLY_MODELS)
     )
 
 

@@ -22,6 +22,8 @@ from deliberations.models import (
     Deliberation,
     DeliberationAnnex,
 )
+from members.models import SecurityEvent
+from members.security import record_event
 from pma_governance.lib.actes_numbers import numero_interne
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.pades import sha256_hex
@@ -140,6 +142,11 @@ def prefecture_record_sent(*, deliberation: Deliberation, sent_on: dt.date) -> D
     deliberation.full_clean()
     with refused_when_frozen():
         deliberation.save(update_fields=["prefecture_sent_on", "status"])
+    record_event(
+        kind=SecurityEvent.Kind.TRANSMISSION,
+        detail=f"Délibération n° {deliberation.number} transmise en préfecture le "
+        f"{sent_on:%d/%m/%Y}.",
+    )
     return deliberation
 
 
@@ -200,6 +207,11 @@ def prefecture_record_ack(
         deliberation.save(
             update_fields=["prefecture_received_on", "prefecture_identifier", "status"]
         )
+    record_event(
+        kind=SecurityEvent.Kind.PREFECTURE_ACK,
+        detail=f"Délibération n° {deliberation.number} : accusé de réception {identifier} du "
+        f"{received_on:%d/%m/%Y}.",
+    )
     return deliberation
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from deliberations.models import Deliberation
 from deliberations.storage import get_signed
 from meetings.models import ProcesVerbal
+from members.models import SecurityEvent
+from members.security import record_event
 from pma_governance.lib.db import refused_when_frozen
 
 
@@ -57,6 +59,10 @@ def deliberation_publish(*, deliberation: Deliberation, published_on: dt.date) -
     deliberation.full_clean()
     with refused_when_frozen():
         deliberation.save(update_fields=["published_on", "status"])
+    record_event(
+        kind=SecurityEvent.Kind.PUBLICATION,
+        detail=f"Délibération n° {deliberation.number} publiée le {published_on:%d/%m/%Y}.",
+    )
     return deliberation
 
 
@@ -83,4 +89,9 @@ def pv_publish(*, pv: ProcesVerbal, published_on: dt.date) -> ProcesVerbal:
     pv.full_clean()
     with refused_when_frozen():
         pv.save(update_fields=["published_on", "status", "updated_at"])
+    record_event(
+        kind=SecurityEvent.Kind.PUBLICATION,
+        detail=f"Procès-verbal de la séance du {pv.session.date:%d/%m/%Y} publié le "
+        f"{published_on:%d/%m/%Y}.",
+    )
     return pv

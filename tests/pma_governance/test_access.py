@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpRequest
 from django.test import Client
@@ -17,9 +20,13 @@ from django.urls.resolvers import RoutePattern
 from django.utils.html import escape
 from django.utils.text import capfirst
 
-from members.models import Body
-from pma_governance.lib.roles import SECRETARIAT
-from tests.factories import UserFactory, login_as
+from deliberations.models import Deliberation, SignedDocument
+from meetings.models import Session
+from members.models import Body, BodyAccess, Mandate, Person
+from pma_governance.lib.roles import SECRETARIAT, ensure_roles
+from tests.conftest import row_counts
+from tests.factories import BodyFactory, UserFactory, account, login_as
+from tests.pma_governance.publication.helpers import sign_fast
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +181,154 @@ def test_admin_speaks_french(superuser_client: Client) -> None:
     for label in ("Séances", "Délibérations", "Mandats", "Pouvoirs", "Déconnexion"):
         assert label in page, label
     assert Body.objects.filter(short_name="PMA").exists()
+
+
+# --- The admin is for superusers (issue 11) -----------------------------------------------
+
+
+def _admin_model_paths() -> dict[str, type[Model]]:
+    """{"members/body/": Body, …}: the prefix of each registered model's admin URLs."""
+    return {
+        f"{model._meta.app_label}/{model._meta.model_name}/": model
+        for model in admin.site._registry
+    }
+
+
+def _admin_urls() -> list[str]:
+    """Every URL of the admin — index, app lists, each model's changelist, add, change,
+    delete, history and own views, the autocomplete… — filled with existing rows' ids."""
+    [admin_resolver] = [
+        e
+        for e in get_resolver().url_patterns
+        if isinstance(e, URLResolver) and str(e.pattern) == "admin/"
+    ]
+    models = _admin_model_paths()
+    urls: list[str] = []
+    for entry in admin_resolver.url_patterns:
+        prefix = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            model = models[prefix]
+            first = model._default_manager.order_by("pk").first()
+            pk = str(first.pk) if first is not None else "1"
+            for pattern in entry.url_patterns:
+                route = re.sub(r"<(?:\w+:)?\w+>", pk, str(pattern.pattern))
+                urls.append(f"/admin/{prefix}{route}")
+        elif isinstance(entry.pattern, RoutePattern):
+            body = Body.objects.order_by("pk").first()
+            route = str(entry.pattern)
+            route = route.replace("<int:content_type_id>", str(_content_type_id(Body)))
+            route = re.sub(r"<(?:\w+:)?\w+>", str(body.pk if body else 1), route)
+            urls.append(f"/admin/{route}")
+    urls += [f"/admin/{label}/" for label in {m._meta.app_label for m in admin.site._registry}]
+    urls.append("/admin/une/page/inconnue/")
+    return sorted(set(urls))
+
+
+def _content_type_id(model: type[Model]) -> int:
+    return ContentType.objects.get_for_model(model).pk
+
+
+NON_SUPERUSERS = ["secretariat", "administrator", "elu", "staff_with_every_permission"]
+
+
+@pytest.fixture
+def admin_rows(seed_session: Session) -> Body:
+    """A row behind every admin page: the seed, a signed act, accounts, accesses, links."""
+    act = Deliberation.objects.filter(body=seed_session.body, status="voted").order_by("pk")[0]
+    sign_fast(act)
+    president = Mandate.objects.get(body=seed_session.body, external_id="bavay")
+    account("administrator", seed_session.body, mandate=president, username="president")
+    return seed_session.body
+
+
+def _non_superuser(role: str, body: Body) -> User:
+    """An account of `role` on `body`, marked staff: the worst case, short of a superuser."""
+    if role == "staff_with_every_permission":
+        user = UserFactory(username="equipe", is_staff=True)
+        user.user_permissions.set(Permission.objects.all())
+        return user
+    return account(role, body, is_staff=True, username=f"{role}-equipe")  # type: ignore[arg-type]
+
+
+def _sent_to_admin_login(response: Any) -> bool:
+    """Refused: sent to the admin's login form (or, for the logout's GET, not allowed)."""
+    if response.status_code == 405:
+        return True
+    return response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("role", NON_SUPERUSERS)
+def test_every_admin_url_is_refused_to_every_other_role(
+    client: Client, admin_rows: Body, role: str
+) -> None:
+    """GET and POST on every admin URL of every model: sent to the login, nothing written."""
+    client.force_login(_non_superuser(role, admin_rows))
+    # The login form itself answers: it asks for another account (tested below); the logout
+    # sends an account without access to the index, which sends it to the login.
+    urls = [u for u in _admin_urls() if u not in (reverse("admin:login"), reverse("admin:logout"))]
+    before = row_counts()
+
+    opened = [u for u in urls if not _sent_to_admin_login(client.get(u))]
+    written = [u for u in urls if not _sent_to_admin_login(client.post(u, {"post": "yes"}))]
+
+    assert len(urls) > 100
+    assert opened == []
+    assert written == []
+    assert row_counts() == before
+    assert "_auth_user_id" in client.session  # refused, not logged out
+
+
+def test_every_admin_url_opens_to_a_superuser(client: Client, admin_rows: Body) -> None:
+    login_as(client, "superuser")
+
+    statuses = {u: client.get(u) for u in _admin_urls() if u != reverse("admin:logout")}
+
+    assert [u for u, r in statuses.items() if _sent_to_admin_login(r)] == []
+    assert [u for u, r in statuses.items() if r.status_code >= 500] == []
+    pdf = next(u for u in statuses if u.endswith("/pdf/"))
+    assert statuses[pdf]["Content-Type"] == "application/pdf"
+
+
+def test_a_secretary_cannot_grant_himself_a_body_nor_sign_as_the_president(
+    client: Client, admin_rows: Body
+) -> None:
+    """The attack of issue 11: another body's acts, an access, the president's person, a PDF."""
+    mine = BodyFactory(short_name="MINE")
+    secretary = login_as(client, "secretariat", mine, is_staff=True, username="intrus")
+    president = Person.objects.get(user__username="president")
+    signed = SignedDocument.objects.get()
+
+    acts = client.get(reverse("admin:deliberations_deliberation_changelist"))
+    grant = client.post(
+        reverse("admin:members_bodyaccess_add"), {"user": secretary.pk, "body": admin_rows.pk}
+    )
+    link = client.post(
+        reverse("admin:members_person_change", args=[president.pk]),
+        {"civility": "M.", "last_name": president.last_name, "user": secretary.pk},
+    )
+    pdf = client.get(reverse("admin:deliberations_signeddocument_pdf", args=[signed.pk]))
+
+    assert all(_sent_to_admin_login(r) for r in (acts, grant, link, pdf))
+    assert not BodyAccess.objects.filter(user=secretary, body=admin_rows).exists()
+    president.refresh_from_db()
+    assert president.user is not None and president.user.username == "president"
+    assert "Administration" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_admin_login_tells_a_secretary_it_is_for_superusers(client: Client) -> None:
+    UserFactory(username="secretariat", password="un-mot-de-passe-solide", is_staff=True)
+
+    response = client.post(
+        reverse("admin:login"), {"username": "secretariat", "password": "un-mot-de-passe-solide"}
+    )
+
+    assert response.status_code == 200
+    assert "réservée aux superutilisateurs" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_no_role_holds_a_right_on_the_body_accesses() -> None:
+    groups = ensure_roles()
+
+    for group in groups.values():
+        assert not group.permissions.filter(content_type__model="bodyaccess").exists(), group

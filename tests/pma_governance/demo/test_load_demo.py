@@ -184,6 +184,15 @@ def test_secretariat_and_admin_may_edit_the_elu_only_read(demo: str) -> None:
     assert not elu.is_staff
 
 
+def test_the_demo_dgs_reads_the_security_journal_and_no_one_opens_the_admin(demo: str) -> None:
+    users = {u.username: u for u in get_user_model().objects.all()}
+
+    assert users["admin"].has_perm("members.read_securityevent")
+    assert not users["secretariat"].has_perm("members.read_securityevent")
+    assert not users["elu"].has_perm("members.read_securityevent")
+    assert not any(u.is_superuser for u in users.values())
+
+
 def test_elu_account_is_linked_to_its_mandate(demo: str) -> None:
     elu = get_user_model().objects.get(username="elu")
 
