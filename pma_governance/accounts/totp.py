@@ -33,7 +33,7 @@ def enrolment_device(user: Any) -> TOTPDevice:
 def qr_svg(device: TOTPDevice) -> bytes:
     """The otpauth:// URL of the device as a standalone SVG QR code."""
     image = qrcode.make(
-        device.config_url, image_factory=qrcode.image.svg.SvgPathImage, border=2, box_size=12
+        device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage, border=2, box_size=12
     )
     buffer = io.BytesIO()
     image.save(buffer)

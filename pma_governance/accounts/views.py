@@ -72,7 +72,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(next_url)
         form.add_error("code", problem)
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        # Nothing to navigate to before the code: every page would come back here.
+        {"form": form, "next": next_url, "hide_navigation": True},
+    )
 
 
 @never_cache
@@ -88,6 +93,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         messages.info(request, "La double authentification est déjà activée pour votre compte.")
         return redirect("accounts:index")
     device = enrolment_device(user)
+    required = two_factor_required(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         confirmed, problem = device_confirm(device=device, code=form.cleaned_data["code"])
@@ -107,7 +113,8 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": next_url,
             "secret": secret_text(device),
-            "required": two_factor_required(user),
+            "required": required,
+            "hide_navigation": required,
         },
     )
 
