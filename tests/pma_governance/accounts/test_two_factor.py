@@ -226,3 +226,22 @@ def test_login_as_opens_a_verified_session_for_privileged_roles(client: Client) 
 
     assert admin.status_code == 200
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+
+
+def test_the_admin_login_asks_for_the_code_too(client: Client) -> None:
+    user = account("superuser", username="direction")
+    device = totp_device(user)
+
+    with time_machine.travel(START, tick=False):
+        logged = client.post(
+            reverse("admin:login"),
+            {"username": "direction", "password": DEFAULT_PASSWORD, "next": "/admin/"},
+        )
+        admin = client.get(logged["Location"])
+        verified = client.post(admin["Location"], {"code": totp_code(device)})
+        admin_after = client.get(verified["Location"])
+
+    assert logged.status_code == 302
+    assert admin.status_code == 302 and admin["Location"] == f"{VERIFY}?next=%2Fadmin%2F"
+    assert verified["Location"] == "/admin/"
+    assert admin_after.status_code == 200
