@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "pgtrigger",
     "pghistory",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pma_governance",
     "members",
     "meetings",
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "pma_governance.prefecture",
     "pma_governance.publication",
     "pma_governance.interchange",
+    "pma_governance.accounts",
     "pma_governance.demo",
 ]
 
@@ -68,13 +73,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: an expired session says why on the login page.
+    "pma_governance.accounts.middleware.SessionLifetimeMiddleware",
+    "pma_governance.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     # The request being served, for the security journal's author and address.
     "members.security.SecurityRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pma_governance.urls"
@@ -128,6 +140,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Accounts and login (README « Comptes et connexion ») ---------------------------------
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts the cool-off from the moment it began, as the page says: retrying
+# during it (even with the right password) does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "pma_governance.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "pma_governance.accounts.lockout.client_ip"
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+# (0: the app is reached directly and REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# A session ends after this much inactivity, and at the latest this long after the login.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 60, minimum=1))
+SESSION_MAX_LIFETIME = dt.timedelta(hours=env_int("SESSION_MAX_HOURS", 12, minimum=1))
+SESSION_COOKIE_AGE = int(SESSION_MAX_LIFETIME.total_seconds())
+PASSWORD_RESET_TIMEOUT = 60 * env_int("PASSWORD_RESET_MINUTES", 60, minimum=1)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "PMA Governance")
+# The admin never shows a TOTP secret (nor its QR code) once the device is enrolled.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # French for every user, whatever the browser asks for: no LocaleMiddleware.
 LANGUAGE_CODE = "fr-fr"

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from deliberations import urls as deliberations_urls
 from meetings import urls as meetings_urls
 from pma_governance import views
+from pma_governance.accounts import urls as accounts_urls
 from pma_governance.documents import urls as documents_urls
 from pma_governance.live import urls as live_urls
 from pma_governance.prefecture import urls as prefecture_urls
@@ -39,6 +40,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include((accounts_urls.urlpatterns, "accounts"))),
+    # The name the admin's login page looks for to offer « Mot de passe oublié ? ».
+    path(
+        "connexion/mot-de-passe-oublie/",
+        accounts_urls.password_reset,
+        name="admin_password_reset",
+    ),
     path("sante/", views.health, name="health"),
     path("membres/", include("members.urls")),
     path("seances/", include((session_pages, "meetings"))),

@@ -56,6 +56,11 @@ def print_accounts() -> None:
     print(f"Comptes de démonstration : {logins} (mot de passe : {DEMO_PASSWORD})")
     for login, role in DEMO_ACCOUNTS:
         print(f"  {login:<{width}}  {role}")
+    print(
+        "Double authentification : à la première connexion, scannez le QR code avec une "
+        "application d'authentification (FreeOTP, Aegis…), puis donnez son code à chaque "
+        "connexion."
+    )
     print(f"PMA Governance : http://{ADDRESS}/  (Ctrl+C pour arrêter)")
     print(flush=True)
 

@@ -4,16 +4,20 @@ small assembly built with the factories."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import io
 import json
 import re
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pghistory.models
 import pytest
+from aiosmtpd.controller import Controller
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -319,3 +323,41 @@ def count_queries() -> CountQueries:
             client.get(url)
     """
     return lambda: CaptureQueriesContext(connection)
+
+
+# --- A real SMTP server, in process ------------------------------------------------------
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        raw = envelope.original_content or envelope.content
+        self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def text(self, index: int = 0) -> str:
+        """The plain-text body of a received message, with the SMTP line ends undone."""
+        return str(self.messages[index].get_content()).replace("\r\n", "\n")
+
+
+@pytest.fixture
+def smtp_inbox(settings: Any) -> Iterator[Inbox]:
+    """An aiosmtpd server on a free local port; Django sends its e-mails there by SMTP."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
+from django.http import HttpRequest
 from django.test import Client
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from deliberations.models import Deliberation, Vote
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
@@ -304,4 +308,37 @@ def login_as(
     """
     user = account(role, body, mandate=mandate, **fields)
     client.force_login(user)
+    verify_session(client, user)
     return user
+
+
+def totp_device(user: User) -> TOTPDevice:
+    """The account's confirmed TOTP device (an authenticator application), made once."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the device's application shows now, or at the next step when the current
+    one was already used (django-otp accepts each step once, and one step ahead)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_session(client: Client, user: User) -> TOTPDevice:
+    """Mark the client's session as having entered a TOTP code, as the code page does:
+    django-otp's own `login` with a real device of the account.
+
+    `login_as` does it for every role: a test opens the app as a user who went through the
+    whole login, whether or not his account must use two-factor authentication.
+    """
+    device = totp_device(user)
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    otp_login(request, device)
+    request.session.save()
+    return device

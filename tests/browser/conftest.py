@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from members.models import Body
-from tests.factories import Role, account
+from pma_governance.accounts.policy import two_factor_required
+from tests.factories import Role, account, totp_code, totp_device
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -69,15 +71,29 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def make_user(body: Body, username: str, role: Role = "secretariat", **fields: Any) -> User:
-    """An `account` of `role` on `body`, to log in through the form with PASSWORD."""
-    return account(role, body, username=username, password=PASSWORD, **fields)
+    """An `account` of `role` on `body`, to log in through the form with PASSWORD.
+
+    An account that must use two-factor authentication has its application enrolled
+    already: `login` types its code.
+    """
+    user = account(role, body, username=username, password=PASSWORD, **fields)
+    if two_factor_required(user):
+        totp_device(user)
+    return user
 
 
 def login(page: Page, base_url: str, username: str) -> None:
+    """Log in through the form; when the code page follows, type the application's code."""
     page.goto(f"{base_url}/connexion/")
     page.get_by_label("Nom d’utilisateur").or_(page.locator("#id_username")).first.fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: not url.endswith("/connexion/"))
+    if "/connexion/code/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Code à 6 chiffres").fill(totp_code(device))
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_url(lambda url: "/connexion/code/" not in url)
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 

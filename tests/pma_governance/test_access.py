@@ -30,9 +30,20 @@ from tests.pma_governance.publication.helpers import sign_fast
 
 pytestmark = pytest.mark.django_db
 
-# Views that opt out of the login (pma_governance.views.health; the login form itself; the
-# sitemap and robots.txt, which point to the public side only).
-PUBLIC = {"health", "login", "sitemap", "robots_txt"}
+# Views that opt out of the login (pma_governance.views.health; the login form itself and
+# the forgotten password's pages; the sitemap and robots.txt, which point to the public
+# side only).
+PUBLIC = {
+    "health",
+    "login",
+    "password_reset",
+    "admin_password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "sitemap",
+    "robots_txt",
+}
 # The published acts' pages and the open-data API (DESIGN §6) are public by design:
 # tests/deliberations/test_views_public.py and tests/deliberations/test_api.py.
 PUBLIC_PREFIXES = ("/public/", "/api/v1/")
