@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 WITH_DB = set -e; DATABASE_URL="$$($(BIN)/python scripts/devdb.py)"; export DATABASE_URL;
 WITH_TEST_DB = set -e; DATABASE_URL="$$($(BIN)/python scripts/devdb.py --test)"; export DATABASE_URL;
 
-.PHONY: install run test lint typecheck pytest demo stopdb clean
+.PHONY: install run serve test lint typecheck pytest demo stopdb clean
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ $(STAMP): pyproject.toml
 
 run: install
 	@$(WITH_DB) $(BIN)/python scripts/run_dev.py
+
+# As in production: gunicorn on $PORT (default 8000), DEBUG off, static files by WhiteNoise;
+# SECRET_KEY and the other settings from the environment (README « Mise en production »).
+serve: install
+	@$(WITH_DB) $(BIN)/python scripts/serve.py
 
 test: install
 	@$(BIN)/python scripts/check_browser.py

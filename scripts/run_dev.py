@@ -60,17 +60,25 @@ def print_accounts() -> None:
     print(flush=True)
 
 
-def main() -> int:
+def enter_project(target: str) -> bool:
+    """Work from the project's root, with its settings; False (having said why) when
+    DATABASE_URL is missing, i.e. when this script was not started by `make <target>`."""
     if not os.environ.get("DATABASE_URL"):
         print(
-            "DATABASE_URL n'est pas défini : lancez `make run` / "
-            "DATABASE_URL is not set: use `make run`",
+            f"DATABASE_URL n'est pas défini : lancez `make {target}` / "
+            f"DATABASE_URL is not set: use `make {target}`",
             file=sys.stderr,
         )
-        return 1
+        return False
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pma_governance.settings")
+    return True
+
+
+def main() -> int:
+    if not enter_project("run"):
+        return 1
     extra = prepare()
     print_accounts()
     # Hand over to manage.py: runserver's autoreloader re-executes its own command line,
