@@ -138,9 +138,9 @@ STATICFILES_DIRS: list[object] = [
     ("fonts/source-sans-pro", font_source_sans_pro.font_directory),
 ]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
-# `collectstatic` writes each file under a name carrying its hash, plus a gzip copy; WhiteNoise
-# serves them with a one-year cache (README « Mise en production »). With DEBUG on, `{% static %}`
-# gives the plain names, and the files come from the finders.
+# `collectstatic` writes each file under a name carrying its hash, with gzip and brotli copies;
+# WhiteNoise serves them with a one-year cache (README « Mise en production »). With DEBUG on,
+# `{% static %}` gives the plain names, and the files come from the finders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
