@@ -11,7 +11,7 @@ WITH_TEST_DB = set -e; DATABASE_URL="$$($(BIN)/python scripts/devdb.py --test)";
 WITH_APP_DB = set -e; DATABASE_MIGRATE_URL="$$($(BIN)/python scripts/devdb.py --owner)"; \
 	DATABASE_URL="$$($(BIN)/python scripts/devdb.py --app)"; export DATABASE_URL DATABASE_MIGRATE_URL;
 
-.PHONY: install run test lint typecheck pytest demo backup restore stopdb clean
+.PHONY: install run serve test lint typecheck pytest demo backup restore stopdb clean
 
 install: $(STAMP)
 
@@ -26,6 +26,11 @@ $(STAMP): pyproject.toml
 
 run: install
 	@$(WITH_APP_DB) $(BIN)/python scripts/run_dev.py
+
+# As in production: gunicorn on $PORT (default 8000), DEBUG off, static files by WhiteNoise;
+# SECRET_KEY and the other settings from the environment (README « Mise en production »).
+serve: install
+	@$(WITH_APP_DB) $(BIN)/python scripts/serve.py
 
 test: install
 	@$(BIN)/python scripts/check_browser.py

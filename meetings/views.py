@@ -226,7 +226,7 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
 # people never silently overwrite each other.
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pv_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, edit=request.method == "POST")
     pv = session.pv

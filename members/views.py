@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from members import selectors, services
 from members.access import get_body_for_user, require_perm
@@ -102,7 +102,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 # Register -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def register(request: HttpRequest) -> HttpResponse:
     body = _get_body(request)
     today = timezone.localdate()
@@ -131,7 +131,7 @@ def register(request: HttpRequest) -> HttpResponse:
 # Persons --------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     body = _get_body(request)
     require_perm(request, ADD_MANDATE)
@@ -154,7 +154,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return _render(request, "members/person_create.html", {"body": body, "form": form})
 
 
-@require_GET
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk)
     return _render(
@@ -168,7 +168,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk)
     require_perm(request, CHANGE_MANDATE)
@@ -198,7 +198,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Mandates -------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mandate_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk)
     body = _get_body(request)
@@ -227,7 +227,7 @@ def mandate_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
     mandate = _get_mandate_for_user(request, pk, CHANGE_MANDATE)
     if request.method == "POST":
@@ -251,7 +251,7 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, "members/mandate_end.html", {"mandate": mandate, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mandate_promote(request: HttpRequest, pk: int) -> HttpResponse:
     mandate = _get_mandate_for_user(request, pk, CHANGE_MANDATE)
     if mandate.role != Mandate.Role.SUPPLEANT:
@@ -280,7 +280,7 @@ def mandate_promote(request: HttpRequest, pk: int) -> HttpResponse:
 # Member entities ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def entity_list(request: HttpRequest) -> HttpResponse:
     body = _get_body(request)
     today = timezone.localdate()
@@ -291,7 +291,7 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entity_create(request: HttpRequest) -> HttpResponse:
     body = _get_body(request)
     require_perm(request, ADD_ENTITY)
@@ -310,7 +310,7 @@ def entity_create(request: HttpRequest) -> HttpResponse:
     return _render(request, "members/entity_form.html", {"body": body, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entity = _get_entity_for_user(request, pk)
     require_perm(request, CHANGE_ENTITY)

@@ -8,10 +8,12 @@ from pathlib import Path
 import django_stubs_ext
 import font_source_sans_pro
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from whitenoise.compress import Compressor
 
 from pma_governance.lib.envconf import (
     database_from_url,
     env_bool,
+    env_header,
     env_int,
     env_list,
     env_secret,
@@ -28,6 +30,8 @@ DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env_secret(
     "SECRET_KEY", dev_default="dev-only-insecure-key-pma-governance-0123456789", debug=DEBUG
 )
+# Former keys, still accepted for sessions and signed values while the new key takes over.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -68,14 +72,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a HEAD request gets GET's headers, without the body.
+    "pma_governance.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files, before anything that reads the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session entered a TOTP code.
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, answering JSON under /api/.
+    "pma_governance.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: an expired session says why on the login page.
     "pma_governance.accounts.middleware.SessionLifetimeMiddleware",
@@ -184,6 +193,16 @@ STATICFILES_DIRS: list[object] = [
     ("fonts/source-sans-pro", font_source_sans_pro.font_directory),
 ]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# `collectstatic` writes each file under a name carrying its hash, with gzip and brotli copies;
+# WhiteNoise serves them with a one-year cache (README « Mise en production »). With DEBUG on,
+# `{% static %}` gives the plain names, and the files come from the finders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Not worth compressing (collectstatic's time): source maps, read by developer tools only, and
+# the PDF fonts (16 MB in all), of which the document preview fetches four, once.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map", "otf", "ttf"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
@@ -211,6 +230,16 @@ SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "demo")
 # X-Forwarded-For (security journal); otherwise REMOTE_ADDR, and the header is ignored.
 BEHIND_TRUSTED_PROXY = env_bool("BEHIND_TRUSTED_PROXY", default=False)
 
+# HTTPS and cookies (README « Mise en production »: the table gives the production values,
+# which `manage.py check --deploy --fail-level WARNING` accepts).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Behind a proxy that terminates TLS: the header it sets, e.g. HTTP_X_FORWARDED_PROTO,https.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+# HSTS is remembered by browsers: off until the site is known to work over HTTPS.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_REFERRER_POLICY = env_str("SECURE_REFERRER_POLICY", "same-origin")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 

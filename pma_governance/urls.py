@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from deliberations import urls as deliberations_urls
 from meetings import urls as meetings_urls
-from pma_governance import views
+from pma_governance import errors, views
 from pma_governance.accounts import urls as accounts_urls
 from pma_governance.documents import urls as documents_urls
 from pma_governance.live import urls as live_urls
@@ -18,6 +18,12 @@ from pma_governance.prefecture import urls as prefecture_urls
 from pma_governance.publication import urls as publication_urls
 
 Patterns = list[URLPattern | URLResolver]
+
+# French pages, JSON under /api/ (pma_governance.errors).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 session_pages: Patterns = [
     *meetings_urls.urlpatterns,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -11,6 +14,8 @@ from meetings.convocation import convocation_deadline
 from meetings.models import ProcesVerbal
 from meetings.selectors import sessions_for_user
 from members.selectors import has_staff_role
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,4 +61,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def health(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """For the load balancer or the monitoring: 200 when a query goes through, 503 when the
+    database does not answer (README « Mise en production »)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.error("Health check: the database does not answer: %s", error)
+        response = JsonResponse(
+            {
+                "status": "indisponible",
+                "detail": "La base de données ne répond pas : l'application ne peut pas servir "
+                "les pages.",
+            },
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = JsonResponse(
+            {"status": "ok", "detail": "L'application et sa base de données répondent."},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -23,8 +23,8 @@ DEMO_ACCOUNTS = (
 )
 
 
-def prepare() -> list[str]:
-    """Bring the database and files up to date; return extra `runserver` arguments."""
+def prepare() -> None:
+    """Bring the database and files up to date."""
     import django
 
     django.setup()
@@ -40,13 +40,11 @@ def prepare() -> list[str]:
     # The acts of 2023 are signed with it, as they were (PV of 4 April, deliberations).
     sign = ["--sign"] if Path(settings.SIGNING_PKCS12_PATH).exists() else []
     call_command("load_demo", "--if-empty", *sign)
-    extra = []
     if not settings.DEBUG:
-        # runserver serves static files itself only in DEBUG.
+        # WhiteNoise serves the collected files, under their hashed names (runserver's own
+        # handler, `--insecure`, would look for those names in the sources and miss them).
         call_command("collectstatic", interactive=False, verbosity=0)
-        extra.append("--insecure")
     connections.close_all()
-    return extra
 
 
 def print_accounts() -> None:
@@ -65,22 +63,30 @@ def print_accounts() -> None:
     print(flush=True)
 
 
-def main() -> int:
+def enter_project(target: str) -> bool:
+    """Work from the project's root, with its settings; False (having said why) when
+    DATABASE_URL is missing, i.e. when this script was not started by `make <target>`."""
     if not os.environ.get("DATABASE_URL"):
         print(
-            "DATABASE_URL n'est pas défini : lancez `make run` / "
-            "DATABASE_URL is not set: use `make run`",
+            f"DATABASE_URL n'est pas défini : lancez `make {target}` / "
+            f"DATABASE_URL is not set: use `make {target}`",
             file=sys.stderr,
         )
-        return 1
+        return False
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pma_governance.settings")
-    extra = prepare()
+    return True
+
+
+def main() -> int:
+    if not enter_project("run"):
+        return 1
+    prepare()
     print_accounts()
     # Hand over to manage.py: runserver's autoreloader re-executes its own command line,
     # which must not be this script (it would migrate again on every reload).
-    argv = [sys.executable, str(ROOT / "manage.py"), "runserver", ADDRESS, *extra]
+    argv = [sys.executable, str(ROOT / "manage.py"), "runserver", ADDRESS]
     if os.name == "posix":
         os.execv(sys.executable, argv)
     return subprocess.call(argv)

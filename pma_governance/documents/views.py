@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deliberations.access import get_deliberation_for_user
 from deliberations.models import SignatureConsent, SignedDocument
@@ -55,7 +55,7 @@ def _signed_response(request: HttpRequest, signed: SignedDocument, filename: str
     )
 
 
-@require_GET
+@require_safe
 def session_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in DOCUMENTS or DOCUMENTS[kind].per_deliberation:
         raise Http404("Document inconnu.")
@@ -72,7 +72,7 @@ def session_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def deliberation_document(request: HttpRequest, pk: int) -> HttpResponse:
     deliberation = get_deliberation_for_user(request, pk)
     if deliberation.item is None:
@@ -152,7 +152,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meetings:pv_edit", pk=consent.session_id)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def erratum_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Correct a signed PV or deliberation by an erratum; the signed act never changes."""
     require_perm(request, "deliberations.add_erratum")
@@ -194,7 +194,7 @@ def erratum_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @xframe_options_sameorigin  # shown in the editor's own iframe
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pv_preview(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     texts = None
@@ -214,7 +214,7 @@ LISTE_PDF_CACHE = "public, max-age=300"
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_liste_pdf(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
     """The liste des délibérations as a PDF listing the published acts only (CGCT L2121-25).
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+CONNECT_TIMEOUT = "10"  # seconds
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -47,6 +48,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_header(name: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER as `HTTP_X_FORWARDED_PROTO,https`: the request header (in
+    its WSGI name) and the value that means HTTPS; None when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _, value = (part.strip() for part in raw.partition(","))
+    if not header.startswith("HTTP_") or not value or "," in value:
+        raise ImproperlyConfigured(
+            f"{name} must read HTTP_<HEADER>,<value> (e.g. HTTP_X_FORWARDED_PROTO,https), "
+            f"got {raw!r}"
+        )
+    return header, value
+
+
 def env_secret(name: str, *, dev_default: str, debug: bool) -> str:
     """A secret: required outside debug mode, a fixed value for development."""
     raw = os.environ.get(name)
@@ -66,6 +82,9 @@ def database_from_url(url: str) -> dict[str, object]:
         )
     query = parse_qs(parts.query)
     host = query.pop("host", [parts.hostname or ""])[0]
+    # A server that does not answer fails a request in seconds (the health check answers
+    # 503) rather than holding a worker; `?connect_timeout=` in the URL overrides it.
+    query.setdefault("connect_timeout", [CONNECT_TIMEOUT])
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")) or "postgres",

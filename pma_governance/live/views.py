@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from deliberations.majority import Tally
 from deliberations.models import Vote
@@ -123,13 +123,13 @@ def _refused(
     return _render(request, session, errors=list(exc.messages), **forms)
 
 
-@require_GET
+@require_safe
 def live(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     return _render(request, session)
 
 
-@require_GET
+@require_safe
 def quorum_panel(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     state = screen.live_state(session)

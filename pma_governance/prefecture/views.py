@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from deliberations.access import get_deliberation_for_user
 from deliberations.models import DeliberationAnnex
@@ -36,19 +36,19 @@ TRANSMIT = "deliberations.transmit_deliberation"
 ADD_ANNEX = "deliberations.add_deliberationannex"
 
 
-@require_GET
+@require_safe
 def prefecture(request: HttpRequest, pk: int) -> HttpResponse:
     return follow_up_page(request, get_deliberation_for_user(request, pk))
 
 
-@require_GET
+@require_safe
 def prefecture_zip_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The former ZIP's address: the @ctes archive replaced it."""
     deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
     return redirect("deliberations:prefecture_actes", deliberation.pk)
 
 
-@require_GET
+@require_safe
 def prefecture_actes_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The @ctes .tar.gz, the same bytes as `manage.py export_actes` the same day."""
     deliberation = get_deliberation_for_user(request, pk, perm=TRANSMIT)
@@ -144,7 +144,7 @@ def annex_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return follow_up_page(request, deliberation, annex_form=form)
 
 
-@require_GET
+@require_safe
 def annex_file(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
     deliberation = get_deliberation_for_user(request, pk)
     annex = get_object_or_404(DeliberationAnnex, pk=annex_pk, deliberation=deliberation)

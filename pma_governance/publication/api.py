@@ -6,7 +6,9 @@ unknown one. Lists are paginated (`?page=`, `?per_page=` up to 100) and answer
 `{"count", "next", "previous", "results"}` with absolute URLs; each endpoint runs a fixed
 number of queries whatever the data. Errors are JSON too: `{"detail": "…"}` in French,
 400 for a bad parameter, 404 for what does not exist or is not published, 405 for any
-method but GET.
+method but GET (and HEAD). What fails outside these views under /api/ — a refused Host
+header, an error of the server, a page that would ask for a login — answers the same
+JSON through the root URLconf's handlers (`pma_governance.errors`).
 """
 
 from __future__ import annotations
@@ -73,6 +75,18 @@ def _json(data: JsonDict, *, status: int = 200) -> JsonResponse:
     return response
 
 
+def error_response(status: int, detail: str) -> JsonResponse:
+    """An error of the API: `{"detail": "…"}` in French. The root URLconf's error handlers
+    answer with it under /api/ (pma_governance.errors), whatever failed."""
+    response = _json({"detail": detail}, status=status)
+    if status == 405:
+        response["Allow"] = ", ".join(ALLOWED_METHODS)
+    return response
+
+
+UNKNOWN_ADDRESS = "Adresse inconnue dans l'API. Point de départ : {root}"
+
+
 def api_view(view: View) -> View:
     """A public, read-only API view: GET or HEAD, errors as JSON, no login, no CSRF token
     (nothing is ever written)."""
@@ -80,19 +94,15 @@ def api_view(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ALLOWED_METHODS:
-            response = _json(
-                {
-                    "detail": f"Méthode « {request.method} » non autorisée : "
-                    "cette API est en lecture seule (GET)."
-                },
-                status=405,
+            return error_response(
+                405,
+                f"Méthode « {request.method} » non autorisée : "
+                "cette API est en lecture seule (GET).",
             )
-            response["Allow"] = ", ".join(ALLOWED_METHODS)
-            return response
         try:
             return view(request, *args, **kwargs)
         except ApiError as error:
-            return _json({"detail": error.detail}, status=error.status)
+            return error_response(error.status, error.detail)
 
     return login_not_required(csrf_exempt(wrapper))
 
@@ -411,4 +421,4 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
             return HttpResponsePermanentRedirect(
                 request.path + "/" + (f"?{query}" if query else "")
             )
-    raise ApiError(404, f"Adresse inconnue dans l'API. Point de départ : {reverse('api:root')}")
+    raise ApiError(404, UNKNOWN_ADDRESS.format(root=reverse("api:root")))

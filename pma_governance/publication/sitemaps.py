@@ -13,7 +13,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from deliberations.models import Deliberation
 from deliberations.selectors import published_deliberations
@@ -97,7 +97,7 @@ SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
 
 
 @login_not_required
-@require_GET
+@require_safe
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
     response = sitemap(request, sitemaps=SITEMAPS)
     response["Cache-Control"] = "public, max-age=3600"

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from deliberations.access import get_deliberation_for_user
 from deliberations.actes import NATURES, matiere_label, matiere_path
@@ -91,13 +91,13 @@ def _page(request: HttpRequest, items: QuerySet[Any], size: int, param: str) -> 
 
 
 @login_not_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "public/index.html", {"bodies": public.public_bodies()})
 
 
 @login_not_required
-@require_GET
+@require_safe
 def body_page(request: HttpRequest, short_name: str) -> HttpResponse:
     """The body's published PVs, listes and acts, each list paginated on its own."""
     body = _body(short_name)
@@ -114,7 +114,7 @@ def body_page(request: HttpRequest, short_name: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def session_page(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
     """One session as the public may read it: its published PV, its liste, its published acts."""
     body = _body(short_name)
@@ -148,7 +148,7 @@ def _matiere(code: str) -> dict[str, str]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def deliberation_page(request: HttpRequest, short_name: str, ref: str) -> HttpResponse:
     """One published deliberation: its facts, its vote, its publication, its PDF."""
     body = _body(short_name)
@@ -185,7 +185,7 @@ def _liste_session(body: Body, day: str) -> Session:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def liste(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
     body = _body(short_name)
     session = _liste_session(body, day)
@@ -206,7 +206,7 @@ def liste(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def deliberation_pdf(request: HttpRequest, short_name: str, pk: int) -> HttpResponse:
     body = _body(short_name)
     try:
@@ -218,7 +218,7 @@ def deliberation_pdf(request: HttpRequest, short_name: str, pk: int) -> HttpResp
 
 
 @login_not_required
-@require_GET
+@require_safe
 def pv_pdf(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
     body = _body(short_name)
     try:
@@ -243,7 +243,7 @@ def _csv_response(request: HttpRequest, body: Body | None, filename: str) -> Htt
 
 
 @login_not_required
-@require_GET
+@require_safe
 def open_data(request: HttpRequest, short_name: str) -> HttpResponse:
     """The body's published deliberations in the SCDL « Délibérations » schema (CSV, UTF-8)."""
     body = _body(short_name)
@@ -251,14 +251,14 @@ def open_data(request: HttpRequest, short_name: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def open_data_all(request: HttpRequest) -> HttpResponse:
     """Every body's published deliberations in one SCDL « Délibérations » file."""
     return _csv_response(request, None, "deliberations-scdl.csv")
 
 
 @login_not_required
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers read the public pages, the open-data API and the sitemap; nothing else."""
     lines = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from meetings.selectors import sessions_for_user
 from pma_governance.search.forms import SearchForm
@@ -14,7 +14,7 @@ from pma_governance.search.selectors import SearchHit, archive_search
 PAGE_SIZE = 20
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     years = [d.year for d in sessions_for_user(request.user).dates("date", "year", order="DESC")]
     form = SearchForm(request.GET or None, years=years)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from deliberations.models import Deliberation
 from meetings.models import Session
@@ -26,7 +26,7 @@ def _year(value: str | None) -> int | None:
     return year if 1900 <= year <= 2200 else None
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Sessions of one body, year by year, each with its documents."""
     if not bodies_for_user(request.user).exists():
@@ -51,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     """A session as an élu reads it: convocation, ordre du jour, projets, votes, PV."""
     try:
@@ -81,7 +81,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def attendance(request: HttpRequest) -> HttpResponse:
     """The user's own attendance, proxies given and received, year by year."""
     history = space.attendance_history(request.user, _year(request.GET.get("annee")))

@@ -112,7 +112,7 @@ def test_health_check_is_public(client: Client) -> None:
     response = client.get("/sante/")
 
     assert response.status_code == 200
-    assert response.content == b"ok"
+    assert response.json()["status"] == "ok"
 
 
 def test_login_page_is_public_and_french(client: Client) -> None:
