@@ -127,6 +127,7 @@ def inject_everywhere() -> int:
 @dataclass
 class World:
     body: Body
+    held: Session  # the seed session: signed PV, signed and published acts
     values: dict[str, list[str]]
     users: dict[str, User] = field(default_factory=dict)
 
@@ -196,7 +197,7 @@ def world() -> World:
         "slug": [number.replace("/", "-")],
         "year": ["2023"],
     }
-    return World(body=body, values=values, users=users)
+    return World(body=body, held=held, values=values, users=users)
 
 
 # --- The pages -----------------------------------------------------------------------------
@@ -216,7 +217,7 @@ def html_pages(client: Client, values: dict[str, list[str]], errors: list[str]) 
                 errors.append(f"{path} répond {response.status_code}")
             elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
                 pages.append(path)
-    return pages
+    return list(dict.fromkeys(pages))  # a kind listed twice gives the same URL twice
 
 
 def admin_pages() -> list[str]:
@@ -268,7 +269,9 @@ class Browser:
         for frame in self.page.frames:
             try:
                 report = frame.evaluate(REPORT)
-            except Exception:  # a sandboxed frame runs no script, not even ours
+            except Exception:  # the PV preview's sandboxed frame runs no script, not even ours
+                if frame == self.page.main_frame:
+                    raise
                 continue
             where = f"{who} : {path}" + ("" if frame == self.page.main_frame else " (cadre)")
             if report["xss"] is not None:
@@ -305,6 +308,13 @@ def test_no_script_typed_into_a_text_field_runs_on_any_page(
         for path in pages:
             browser.check(who, path)
 
+    # The PV's preview is a sandboxed frame that runs nothing; its print.css still applies.
+    browser.log_in("secretariat")
+    browser.page.goto(live_server.url + reverse("meetings:pv_edit", args=[world.held.pk]))
+    preview = browser.page.frame_locator("#pv-preview").locator("body")
+    font = preview.evaluate("(body) => getComputedStyle(body).fontFamily")
+    assert "Source Sans" in font
+
     assert browser.problems == [], "\n".join(browser.problems)
     seen = {who: len(pages) for who, _, pages in roles}
     assert seen["elu"] > 10 and seen["anonyme"] >= 5, seen
@@ -315,3 +325,31 @@ def test_no_script_typed_into_a_text_field_runs_on_any_page(
     )
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_script_printed_raw_would_still_not_run(
+    live_server: Any, new_page: Callable[[], Page], client: Client
+) -> None:
+    """The second wall: were a page to print the payload unescaped, the policy refuses it."""
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "frame-ancestors 'none'"):
+        assert directive in policy
+    assert "unsafe" not in policy
+    page = new_page()
+    page.context.add_init_script(RECORDER)
+    probe = live_server.url + "/sonde/"
+    page.route(
+        probe,
+        lambda route: route.fulfill(
+            content_type="text/html",
+            headers={"Content-Security-Policy": policy},
+            body="<!doctype html><title>t</title><p>" + "".join(PIECES) + "</p>",
+        ),
+    )
+    page.goto(probe, wait_until="load")
+    report = page.evaluate(REPORT)
+
+    assert report["injected"] == 3  # printed raw: the elements are there…
+    assert report["xss"] is None  # …and none of their scripts ran,
+    refused = {v["directive"] for v in report["csp"] if MARK in v["sample"]}
+    assert refused >= {"script-src-elem", "script-src-attr"}  # refused, with a sample.
