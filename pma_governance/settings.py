@@ -8,6 +8,7 @@ from pathlib import Path
 import django_stubs_ext
 import font_source_sans_pro
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from csp.constants import NONE, REPORT_SAMPLE, SELF
 from whitenoise.compress import Compressor
 
 from pma_governance.lib.envconf import (
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "pgtrigger",
     "pghistory",
     "axes",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "pma_governance.accounts.middleware.SessionLifetimeMiddleware",
     "pma_governance.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     # The request being served, for the security journal's author and address.
@@ -208,6 +211,26 @@ MEDIA_URL = "media/"
 
 # History events of one transaction keep the order in which they happened.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+
+# Content-Security-Policy on every response: scripts, styles, fonts, frames and requests from
+# this site only, nothing inline (no <script>, <style>, style="…" or on…= in any page: a
+# script typed into a text field cannot run), no eval. Bootstrap's CSS draws its icons
+# with data: SVG images. 'report-sample' puts the start of a refused inline text in the
+# violation report. A page shown in the app's own frame (the PV preview) relaxes
+# frame-ancestors with @csp_update; tests/pma_governance/test_templates_escape.py and
+# tests/browser/test_injection.py keep it so.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, REPORT_SAMPLE],
+        "style-src": [SELF, REPORT_SAMPLE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Widgets render with the project's templates (templates/widgets/), Django's from django.forms.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

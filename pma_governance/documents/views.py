@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -193,7 +195,9 @@ def erratum_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 # --- The PV's live preview, beside the secretariat's editor -----------------------------
 
 
-@xframe_options_sameorigin  # shown in the editor's own iframe
+# Shown in the editor's own iframe: this site may frame it, no other.
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})  # type: ignore[arg-type]  # typed for (request) only
 @require_http_methods(["GET", "HEAD", "POST"])
 def pv_preview(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)

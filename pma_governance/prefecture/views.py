@@ -149,8 +149,15 @@ def annex_file(request: HttpRequest, pk: int, annex_pk: int) -> HttpResponse:
     deliberation = get_deliberation_for_user(request, pk)
     annex = get_object_or_404(DeliberationAnnex, pk=annex_pk, deliberation=deliberation)
     data = bytes(annex.content)
-    response = HttpResponse(data, content_type=annex.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, annex.filename) or "inline"
+    # Only a PDF opens in the browser. Any other type an upload claimed (an HTML page, a
+    # script) is downloaded as bytes: served inline from this site, it would run as the app.
+    is_pdf = annex.content_type == "application/pdf"
+    response = HttpResponse(
+        data, content_type=annex.content_type if is_pdf else "application/octet-stream"
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(not is_pdf, annex.filename) or "inline"
+    )
     response["Content-Length"] = str(len(data))
     response["Cache-Control"] = "private, no-cache"
     return response

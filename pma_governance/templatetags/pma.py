@@ -23,7 +23,11 @@ def dictget(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def rich(text: str) -> str:
-    """`{{ item.debate_summary|rich }}`: the secretariat's text as sanitised HTML."""
+    """`{{ item.debate_summary|rich }}`: the secretariat's text as sanitised HTML.
 
+    The one way a template prints user text as HTML (no `|safe` anywhere:
+    tests/pma_governance/test_templates_escape.py); normalising twice changes nothing, so
+    text already normalised on save comes out the same.
+    """
     # Sanitised with nh3 to the few tags the documents know: safe to print as HTML.
     return mark_safe(normalize(text))

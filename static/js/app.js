@@ -1,4 +1,5 @@
-// Small progressive enhancements; every page works without JavaScript.
+// Small progressive enhancements; every page works without JavaScript. No page has a script
+// of its own: the Content-Security-Policy runs only files from /static/ (settings.py).
 document.addEventListener("htmx:responseError", (event) => {
   const box = document.getElementById("htmx-error");
   if (box) {
@@ -32,4 +33,29 @@ document.addEventListener("click", (event) => {
   if (!inner) area.setSelectionRange(start + open.length, start + open.length);  // type inside
   area.dispatchEvent(new Event("input", {bubbles: true}));  // the PV preview follows the text
   area.focus();
+});
+
+// The PV's editor: the preview beside it follows the text, a moment after typing stops.
+(() => {
+  const form = document.getElementById("pv-form");
+  const frame = document.getElementById("pv-preview");
+  if (!form || !frame) return;
+  let timer = null;
+  const refresh = () => {
+    fetch(form.dataset.previewUrl, {method: "POST", body: new FormData(form)})
+      .then((r) => r.ok ? r.text() : Promise.reject(r.status))
+      .then((html) => { frame.srcdoc = html; })
+      .catch(() => {});
+  };
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 600); });
+})();
+
+// The ordre du jour: after an htmx reorder, give the keyboard focus back to the moved item's button.
+document.addEventListener("htmx:afterSwap", () => {
+  const box = document.getElementById("ordre-du-jour");
+  if (!box || !box.dataset.focusId) return;
+  const [direction, pk] = box.dataset.focusId.split("-");
+  let button = document.getElementById(box.dataset.focusId);
+  if (!button || button.disabled) button = document.getElementById((direction === "up" ? "down-" : "up-") + pk);
+  if (button && !button.disabled) button.focus();
 });
