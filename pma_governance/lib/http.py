@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, quote_etag
 
-from pma_governance.lib.limits import CONTROL_CHARACTERS, strip_controls
+from pma_governance.lib.limits import CONTROL_CHARACTERS, french_count, strip_controls
 
 
 def url_date(value: str) -> dt.date:
@@ -92,8 +92,8 @@ def request_size_bounded(get_response: Callable[[HttpRequest], HttpResponse]) ->
         limit = int(settings.REQUEST_MAX_BYTES)
         if length > limit:
             return HttpResponse(
-                f"Requête trop volumineuse : {length // 1_000_000} Mo pour "
-                f"{limit // 1_000_000} Mo au plus.",
+                f"Requête trop volumineuse : {french_count(length)} octets pour "
+                f"{french_count(limit)} au plus.",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )

@@ -96,7 +96,8 @@ class NoControlCharacters:
     def __call__(self, value: Any) -> None:
         found = control_characters(str(value))
         if found:
-            raise ValidationError(control_message(found).capitalize(), code="control_characters")
+            message = control_message(found)
+            raise ValidationError(message[0].upper() + message[1:], code="control_characters")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NoControlCharacters)
