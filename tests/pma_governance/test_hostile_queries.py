@@ -142,3 +142,23 @@ def test_an_invalid_utf8_query_string_is_answered(seed_session: Session, client:
 
     for path in ("/recherche/", "/seances/", "/deliberations/", "/api/v1/organes/"):
         assert client.get(f"{path}?q=%ff%fe&page=%c0").status_code in {200, 400}
+
+
+@pytest.mark.parametrize("day", ["2023-13-45", "9999-99-99", "2023-06-13%00", "%E2%80%AE", "0"])
+def test_a_hostile_day_or_reference_in_a_public_address_is_not_found(
+    seed_session: Session, day: str
+) -> None:
+    client = Client(raise_request_exception=False)
+    paths = [
+        f"/public/PMA/seances/{day}/",
+        f"/public/PMA/seances/{day}/liste/",
+        f"/public/PMA/seances/{day}/liste.pdf",
+        f"/public/PMA/seances/{day}/proces-verbal.pdf",
+        f"/api/v1/organes/PMA/seances/{day}/",
+        f"/public/PMA/deliberations/{day}/",
+        f"/api/v1/organes/PMA/deliberations/{day}/",
+    ]
+
+    statuses = {path: client.get(path).status_code for path in paths}
+
+    assert set(statuses.values()) <= {400, 404}, statuses
