@@ -17,6 +17,8 @@ from meetings.forms import NOT_IN_OFFICE, MandateChoiceField, ProcesVerbalChoice
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from members.selectors import members_in_office
+from pma_governance.lib import limits
+from pma_governance.lib.forms import BoundedForm
 from pma_governance.lib.richtext import RichTextarea
 
 Choices = list[tuple[str, Any]]
@@ -48,7 +50,7 @@ class ItemChoiceField(forms.ModelChoiceField[AgendaItem]):
         return f"Séance du {obj.session.date:%d/%m/%Y} — point {obj.position} : {obj.title}"
 
 
-class DeliberationForm(forms.Form):
+class DeliberationForm(BoundedForm):
     """A projet de délibération: objet, ACTES classification, visas, texts, agenda item."""
 
     title = forms.CharField(
@@ -79,12 +81,14 @@ class DeliberationForm(forms.Form):
     extra_visas = forms.CharField(
         label="Autres visas",
         required=False,
+        max_length=limits.VISAS_TOTAL,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Un visa par ligne, sans « VU » ni point-virgule : ils suivent ceux cochés.",
     )
     considerants = forms.CharField(
         label="Texte des considérants ou de l'exposé",
         required=False,
+        max_length=limits.CONSIDERANTS,
         widget=RichTextarea(
             toolbar_label="Mise en forme des considérants",
             attrs={"rows": 14, "spellcheck": "true"},
@@ -99,6 +103,7 @@ class DeliberationForm(forms.Form):
     )
     dispositif = forms.CharField(
         label="Dispositif",
+        max_length=limits.DISPOSITIF,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
         help_text="Texte simple (« DÉCIDE… », « AUTORISE… ») ; une ligne par alinéa.",
         error_messages={"required": "Rédigez le dispositif : c'est ce que l'assemblée décide."},
@@ -154,10 +159,13 @@ class DeliberationForm(forms.Form):
             if text and text not in visas:
                 visas.append(text)
         data["visas"] = visas
+        problem = limits.visas_problem(visas)
+        if problem:
+            self.add_error("extra_visas", problem)
         return data
 
 
-class DeliberationFilterForm(forms.Form):
+class DeliberationFilterForm(BoundedForm):
     """Search and filters of the deliberation list (all optional)."""
 
     q = forms.CharField(label="Rechercher", required=False, max_length=200)
@@ -189,9 +197,10 @@ class DeliberationFilterForm(forms.Form):
         }
 
 
-class VisaTemplateForm(forms.Form):
+class VisaTemplateForm(BoundedForm):
     text = forms.CharField(
         label="Texte du visa",
+        max_length=limits.VISA,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Sans « VU » ni point-virgule final, ex. : le Code général des collectivités "
         "territoriales et notamment ses articles L.5721-1 et suivants",
@@ -213,7 +222,7 @@ class VisaTemplateForm(forms.Form):
 NEW_DRAFT = "new"
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(BoundedForm):
     """Add or edit an item of the ordre du jour, with its projet de délibération."""
 
     kind = forms.ChoiceField(
@@ -337,7 +346,7 @@ class AgendaItemForm(forms.Form):
         return data
 
 
-class ItemMoveForm(forms.Form):
+class ItemMoveForm(BoundedForm):
     """Move an item one step up or down, or to a given rank."""
 
     direction = forms.ChoiceField(choices=[("up", "Monter"), ("down", "Descendre")], required=False)

@@ -25,11 +25,13 @@ from deliberations.triggers import (
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.triggers import signed_act_needs_frozen_session
 from members.models import Body, Mandate
+from pma_governance.lib import limits
 from pma_governance.lib.db import (
     history_tracked,
     insert_only,
     signed_act_frozen,
 )
+from pma_governance.lib.limits import VisasBounds, length_constraint, text_validators
 
 # Signed, not yet online: what the secretariat may publish (CGCT R2131-1).
 PUBLISHABLE_STATUSES = ("signed", "transmitted")
@@ -40,7 +42,11 @@ class VisaTemplate(models.Model):
     """A reusable visa (« VU le Code général… ») in a body's library."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="visa_templates")
-    text = models.TextField("texte du visa", help_text="Sans « VU » ni point-virgule final.")
+    text = models.TextField(
+        "texte du visa",
+        help_text="Sans « VU » ni point-virgule final.",
+        validators=text_validators(limits.VISA),
+    )
     position = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:
@@ -49,6 +55,7 @@ class VisaTemplate(models.Model):
         ordering = ["body", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["body", "text"], name="visatemplate_unique_text"),
+            length_constraint("text", limits.VISA, "visatemplate_text_length"),
         ]
 
     def __str__(self) -> str:
@@ -78,12 +85,14 @@ class Deliberation(models.Model):
     # NULL, not "": drafts have no number yet and the unique constraint must ignore them.
     number = models.CharField("numéro", max_length=40, null=True, blank=True)  # noqa: DJ001
     sequence = models.PositiveIntegerField("numéro d'ordre", null=True, blank=True)
-    title = models.CharField("objet", max_length=400)
+    title = models.CharField("objet", max_length=400, validators=text_validators())
     nature = models.CharField("nature ACTES", max_length=1, choices=NATURE_CHOICES, default="1")
     matiere = models.CharField("matière ACTES", max_length=8, choices=MATIERE_CHOICES)
-    visas = models.JSONField("visas", default=list, blank=True)
-    considerants = models.TextField("considérants / exposé", blank=True)
-    dispositif = models.TextField("dispositif")
+    visas = models.JSONField("visas", default=list, blank=True, validators=[VisasBounds()])
+    considerants = models.TextField(
+        "considérants / exposé", blank=True, validators=text_validators(limits.CONSIDERANTS)
+    )
+    dispositif = models.TextField("dispositif", validators=text_validators(limits.DISPOSITIF))
     budget_year = models.PositiveSmallIntegerField("exercice budgétaire", null=True, blank=True)
     status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.DRAFT)
     signed_at = models.DateTimeField("signée le", null=True, blank=True)
@@ -138,6 +147,10 @@ class Deliberation(models.Model):
                 condition=Q(status__in=["draft", "voted"]) | Q(signed_at__isnull=False),
                 name="deliberation_signed_has_date",
             ),
+            length_constraint(
+                "considerants", limits.CONSIDERANTS, "deliberation_considerants_length"
+            ),
+            length_constraint("dispositif", limits.DISPOSITIF, "deliberation_dispositif_length"),
         ]
         permissions = [
             ("sign_deliberation", "Peut signer les délibérations"),
@@ -257,6 +270,7 @@ class Vote(models.Model):
         max_length=300,
         blank=True,
         help_text="Ex. : présidente de l'Agence d'urbanisme de l'Artois (AULA).",
+        validators=text_validators(),
     )
     recorded_at = models.DateTimeField("enregistré le", auto_now=True)
 
@@ -441,7 +455,7 @@ class Erratum(models.Model):
         related_name="errata",
         verbose_name="procès-verbal corrigé",
     )
-    text = models.TextField("texte de l'erratum")
+    text = models.TextField("texte de l'erratum", validators=text_validators(limits.ERRATUM))
     date = models.DateField("date")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -462,6 +476,7 @@ class Erratum(models.Model):
                 name="erratum_corrects_one_act",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="erratum_has_text"),
+            length_constraint("text", limits.ERRATUM, "erratum_text_length"),
         ]
         triggers = [
             insert_only(
@@ -483,8 +498,8 @@ class DeliberationAnnex(models.Model):
         Deliberation, on_delete=models.CASCADE, related_name="annexes", verbose_name="délibération"
     )
     position = models.PositiveSmallIntegerField("rang", default=1)
-    title = models.CharField("intitulé", max_length=300)
-    filename = models.CharField("nom du fichier", max_length=150)
+    title = models.CharField("intitulé", max_length=300, validators=text_validators())
+    filename = models.CharField("nom du fichier", max_length=150, validators=text_validators())
     content_type = models.CharField("type de fichier", max_length=100, default="application/pdf")
     content = models.BinaryField("contenu")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)

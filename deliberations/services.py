@@ -35,6 +35,7 @@ from meetings.quorum import quorum_message
 from meetings.services import agenda_item_add, agenda_item_update, pv_adopt
 from members.models import Body, Mandate
 from pma_governance.lib.db import refused_when_frozen
+from pma_governance.lib.limits import strip_controls
 from pma_governance.lib.richtext import normalize
 
 
@@ -458,7 +459,7 @@ def agenda_item_change(
 
 def visa_text(text: str) -> str:
     """A visa as stored: without the leading « VU » nor the final semicolon."""
-    text = " ".join(text.split())
+    text = " ".join(strip_controls(text).split())
     for prefix in ("VU ", "Vu ", "vu "):
         if text.startswith(prefix):
             text = text[len(prefix) :]

@@ -11,6 +11,8 @@ from meetings.convocation import french_date
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
 from members.selectors import mandates_open_on
+from pma_governance.lib import limits
+from pma_governance.lib.forms import BoundedForm
 from pma_governance.lib.richtext import RichTextarea
 
 NOT_IN_OFFICE = "Cet élu n'a pas de mandat en cours dans l'assemblée à la date de la séance."
@@ -43,7 +45,7 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
-class SessionForm(forms.Form):
+class SessionForm(BoundedForm):
     """Create or edit a session; pickers offer the mandates open on the session date."""
 
     date = forms.DateField(
@@ -141,11 +143,12 @@ class SessionForm(forms.Form):
         return data
 
 
-def _pv_text_field(label: str, rows: int) -> forms.CharField:
+def _pv_text_field(label: str, rows: int, max_length: int) -> forms.CharField:
     """One of the PV's free texts, typed under the formatting toolbar."""
     return forms.CharField(
         label=label,
         required=False,
+        max_length=max_length,
         widget=RichTextarea(
             toolbar_label=f"Mise en forme de « {label} »",
             attrs={"rows": rows, "class": "form-control"},
@@ -153,19 +156,21 @@ def _pv_text_field(label: str, rows: int) -> forms.CharField:
     )
 
 
-class PvForm(forms.Form):
+class PvForm(BoundedForm):
     """The PV's free texts, in reading order: preamble, one debate per agenda item, closing."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    preamble = _pv_text_field("Préambule", rows=4)
-    closing_text = _pv_text_field("Clôture de la séance", rows=4)
+    preamble = _pv_text_field("Préambule", rows=4, max_length=limits.PV_TEXT)
+    closing_text = _pv_text_field("Clôture de la séance", rows=4, max_length=limits.PV_TEXT)
 
     def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         debates = [f"debate_{item.pk}" for item in items]
         for name, item in zip(debates, items, strict=True):
-            self.fields[name] = _pv_text_field(f"{item.position}. {item.title}", rows=6)
+            self.fields[name] = _pv_text_field(
+                f"{item.position}. {item.title}", rows=6, max_length=limits.DEBATE
+            )
         self.order_fields(["version", "preamble", *debates, "closing_text"])
 
     def texts(self) -> dict[str, str]:

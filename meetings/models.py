@@ -17,6 +17,7 @@ from meetings.triggers import (
     signed_act_needs_frozen_session,
 )
 from members.models import Body, Mandate
+from pma_governance.lib import limits
 from pma_governance.lib.db import (
     FACTS_FROZEN_MESSAGE,
     RETURN_ROW,
@@ -26,6 +27,7 @@ from pma_governance.lib.db import (
     sql_day,
     sql_raise,
 )
+from pma_governance.lib.limits import length_constraint, text_validators
 
 # A signed (or adopted) PV not yet online: what the secretariat may publish.
 PV_PUBLISHABLE_STATUSES = ("signed", "adopted")
@@ -49,7 +51,7 @@ class Session(models.Model):
     date = models.DateField("date")
     start_time = models.TimeField("heure d'ouverture", null=True, blank=True)
     end_time = models.TimeField("heure de clôture", null=True, blank=True)
-    place = models.CharField("lieu", max_length=300, blank=True)
+    place = models.CharField("lieu", max_length=300, blank=True, validators=text_validators())
     kind = models.CharField("nature", max_length=15, choices=Kind.choices, default=Kind.ORDINARY)
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PLANNED)
     convened_on = models.DateField("date de convocation", null=True, blank=True)
@@ -173,7 +175,7 @@ class AgendaItem(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField("rang")
     kind = models.CharField("nature", max_length=20, choices=Kind.choices)
-    title = models.CharField("intitulé", max_length=400)
+    title = models.CharField("intitulé", max_length=400, validators=text_validators())
     rapporteur = models.ForeignKey(
         Mandate,
         on_delete=models.PROTECT,
@@ -182,7 +184,9 @@ class AgendaItem(models.Model):
         related_name="reported_items",
         verbose_name="rapporteur",
     )
-    debate_summary = models.TextField("compte rendu des débats", blank=True)
+    debate_summary = models.TextField(
+        "compte rendu des débats", blank=True, validators=text_validators(limits.DEBATE)
+    )
     carried_over = models.BooleanField(
         "reporté d'une séance sans quorum",
         default=False,
@@ -208,6 +212,7 @@ class AgendaItem(models.Model):
                 deferrable=models.Deferrable.DEFERRED,
             ),
             models.CheckConstraint(condition=Q(position__gte=1), name="item_position_positive"),
+            length_constraint("debate_summary", limits.DEBATE, "item_debate_length"),
         ]
         triggers = [
             frozen_session_children("agendaitem_facts_frozen", "Ordre du jour"),
@@ -388,8 +393,10 @@ class ProcesVerbal(models.Model):
 
     session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="pv")
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    preamble = models.TextField("préambule", blank=True)
-    closing_text = models.TextField("clôture", blank=True)
+    preamble = models.TextField("préambule", blank=True, validators=text_validators(limits.PV_TEXT))
+    closing_text = models.TextField(
+        "clôture", blank=True, validators=text_validators(limits.PV_TEXT)
+    )
     version = models.PositiveIntegerField("version", default=1)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     updated_by = models.ForeignKey(
@@ -420,6 +427,8 @@ class ProcesVerbal(models.Model):
                 condition=Q(published_on__isnull=True) | ~Q(status="draft"),
                 name="pv_published_after_signature",
             ),
+            length_constraint("preamble", limits.PV_TEXT, "pv_preamble_length"),
+            length_constraint("closing_text", limits.PV_TEXT, "pv_closing_text_length"),
         ]
         permissions = [
             ("sign_procesverbal", "Peut signer les procès-verbaux"),

@@ -454,11 +454,19 @@ def pv_update(
     pv.closing_text = normalize(texts.get("closing_text", pv.closing_text))
     pv.version += 1
     pv.updated_by = user if getattr(user, "is_authenticated", False) else None
+    pv.full_clean(exclude=["session", "updated_by"])
     pv.save()
     for item in pv.session.items.all():
         key = f"debate_{item.pk}"
         if key in texts and normalize(texts[key]) != item.debate_summary:
             item.debate_summary = normalize(texts[key])
+            try:
+                item.clean_fields(
+                    exclude=[f.name for f in AgendaItem._meta.fields if f.name != "debate_summary"]
+                )
+            except ValidationError as exc:
+                # Named as the form names it: the error shows under that debate.
+                raise ValidationError({key: exc.message_dict["debate_summary"]}) from exc
             item.save(update_fields=["debate_summary"])
     return pv
 

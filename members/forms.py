@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from members.models import Mandate, MemberEntity, Person, SecurityEvent
+from pma_governance.lib.forms import BoundedForm
 
 
 class DateInput(forms.DateInput):
@@ -29,7 +30,7 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
     )
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(BoundedForm):
     """The register's GET form: date, member entity, history."""
 
     date = _date("Membres en exercice le", required=False)
@@ -48,7 +49,7 @@ class RegisterFilterForm(forms.Form):
         self.fields["adherent"].queryset = entities  # type: ignore[attr-defined]
 
 
-class _MandateFields(forms.Form):
+class _MandateFields(BoundedForm):
     entity = forms.ModelChoiceField(
         label="Membre adhérent",
         queryset=MemberEntity.objects.none(),
@@ -78,7 +79,7 @@ class _MandateFields(forms.Form):
         self.fields["entity"].queryset = entities  # type: ignore[attr-defined]
 
 
-class PersonForm(forms.Form):
+class PersonForm(BoundedForm):
     """A person's identity and contact."""
 
     civility = forms.ChoiceField(label="Civilité", choices=Person.Civility.choices)
@@ -115,11 +116,11 @@ class MandateForm(_MandateFields):
     end_date = _date("Fin du mandat", required=False, help_text="Laisser vide s'il est en cours.")
 
 
-class MandateEndForm(forms.Form):
+class MandateEndForm(BoundedForm):
     end_date = _date("Dernier jour du mandat")
 
 
-class MandatePromoteForm(forms.Form):
+class MandatePromoteForm(BoundedForm):
     day = _date(
         "Titulaire à compter du",
         help_text="Le mandat de suppléant prend fin la veille.",
@@ -132,7 +133,7 @@ class MandatePromoteForm(forms.Form):
     )
 
 
-class EntityForm(forms.Form):
+class EntityForm(BoundedForm):
     name = forms.CharField(label="Nom", max_length=200)
     short_name = forms.CharField(label="Sigle", max_length=40)
     seats = forms.IntegerField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pma_governance.lib.actes_numbers import numbering_pattern_problem
 from pma_governance.lib.db import history_tracked, insert_only
+from pma_governance.lib.limits import text_validators
 from pma_governance.lib.siret import validate_siret
 
 
@@ -23,15 +24,19 @@ class Body(models.Model):
         HALF = "1/2", "Plus de la moitié des membres en exercice"
         THIRD = "1/3", "Au moins un tiers des membres en exercice"
 
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, validators=text_validators())
     short_name = models.CharField(
         "sigle",
         max_length=20,
         unique=True,
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Lettres, chiffres et tirets seulement.")],
     )
-    assembly_name = models.CharField("assemblée", max_length=120, default="Comité syndical")
-    legal_form = models.CharField("forme juridique", max_length=120, blank=True)
+    assembly_name = models.CharField(
+        "assemblée", max_length=120, default="Comité syndical", validators=text_validators()
+    )
+    legal_form = models.CharField(
+        "forme juridique", max_length=120, blank=True, validators=text_validators()
+    )
     siren = models.CharField(
         "SIREN", max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$", "9 chiffres.")]
     )
@@ -64,13 +69,22 @@ class Body(models.Model):
         blank=True,
         help_text="Adresse à laquelle la préfecture renvoie l'accusé de réception.",
     )
-    seat_city = models.CharField("ville du siège", max_length=120, blank=True)
-    address = models.CharField("adresse", max_length=300, blank=True)
+    seat_city = models.CharField(
+        "ville du siège", max_length=120, blank=True, validators=text_validators()
+    )
+    address = models.CharField("adresse", max_length=300, blank=True, validators=text_validators())
     administrative_court = models.CharField(
-        "tribunal administratif", max_length=120, blank=True, help_text="Ex. : Lille"
+        "tribunal administratif",
+        max_length=120,
+        blank=True,
+        help_text="Ex. : Lille",
+        validators=text_validators(),
     )
     president_title = models.CharField(
-        "titre du président", max_length=120, default="président du Syndicat Mixte"
+        "titre du président",
+        max_length=120,
+        default="président du Syndicat Mixte",
+        validators=text_validators(),
     )
     # Rules (statutes): DESIGN §3.
     quorum_fraction = models.CharField(
@@ -96,7 +110,9 @@ class Body(models.Model):
     convocation_delay_days = models.PositiveSmallIntegerField(
         "délai de convocation (jours francs)", default=5
     )
-    statutes_reference = models.CharField("statuts", max_length=300, blank=True)
+    statutes_reference = models.CharField(
+        "statuts", max_length=300, blank=True, validators=text_validators()
+    )
 
     class Meta:
         verbose_name = "assemblée"
@@ -130,8 +146,8 @@ class MemberEntity(models.Model):
     """A member collectivity of the body (CALL, CABBALR, CAHC, Département…)."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="entities")
-    name = models.CharField("nom", max_length=200)
-    short_name = models.CharField("sigle", max_length=40)
+    name = models.CharField("nom", max_length=200, validators=text_validators())
+    short_name = models.CharField("sigle", max_length=40, validators=text_validators())
     seats = models.PositiveSmallIntegerField("sièges de titulaires", default=1)
 
     class Meta:
@@ -157,10 +173,12 @@ class Person(models.Model):
         MRS = "Mme", "Mme"
 
     civility = models.CharField("civilité", max_length=3, choices=Civility.choices)
-    first_name = models.CharField("prénom", max_length=100, blank=True)
-    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField(
+        "prénom", max_length=100, blank=True, validators=text_validators()
+    )
+    last_name = models.CharField("nom", max_length=100, validators=text_validators())
     email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True, validators=text_validators())
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -207,7 +225,11 @@ class Mandate(models.Model):
     )
     role = models.CharField("qualité", max_length=10, choices=Role.choices)
     office = models.CharField(
-        "fonction", max_length=120, blank=True, help_text="Président, Vice-président…"
+        "fonction",
+        max_length=120,
+        blank=True,
+        help_text="Président, Vice-président…",
+        validators=text_validators(),
     )
     start_date = models.DateField("début", default=dt.date(2020, 7, 1))
     end_date = models.DateField("fin", null=True, blank=True)
@@ -216,7 +238,7 @@ class Mandate(models.Model):
         max_length=60,
         help_text="Identifiant stable dans les fichiers d'échange de séance.",
     )
-    note = models.CharField("note", max_length=300, blank=True)
+    note = models.CharField("note", max_length=300, blank=True, validators=text_validators())
 
     class Meta:
         verbose_name = "mandat"

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, before anything that reads the session or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pma_governance.lib.http.request_size_bounded",
+    "pma_governance.lib.http.query_controls_stripped",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -284,3 +286,14 @@ LOGGING = {
         }
     },
 }
+
+# Bounded input (pma_governance/lib/limits.py for the texts): a request body over
+# REQUEST_MAX_BYTES is refused (413) before it is read, whatever it carries (the largest
+# upload is a 20 Mo annex); form fields over DATA_UPLOAD_MAX_MEMORY_SIZE (a PV's texts in
+# full stay far below); an uploaded file over FILE_UPLOAD_MAX_MEMORY_SIZE waits on disk, not
+# in memory; a session document over IMPORT_MAX_BYTES (import_session) is refused unread.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 25_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5_000_000)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5_000_000)

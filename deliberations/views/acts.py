@@ -107,7 +107,7 @@ def deliberation_create(request: HttpRequest) -> HttpResponse:
     require_perm(request, "deliberations.add_deliberation")
     item: AgendaItem | None = None
     point = request.GET.get("point")
-    if point and point.isdigit():
+    if point and point.isascii() and point.isdigit():
         item = get_object_or_404(
             AgendaItem.objects.select_related("session__body"),
             pk=int(point),

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, quote_etag
+
+from pma_governance.lib.limits import CONTROL_CHARACTERS, french_count, strip_controls
 
 
 def url_date(value: str) -> dt.date:
@@ -47,3 +51,52 @@ def pdf_response(
         response["ETag"] = quoted
     response["Cache-Control"] = cache_control
     return response
+
+
+def _cleaned_query(query: Any) -> Any:
+    """The query string without control characters (NUL, bidi overrides…), or itself."""
+    if not any(
+        CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values)
+        for key, values in query.lists()
+    ):
+        return query
+    cleaned = QueryDict(mutable=True)
+    for key, values in query.lists():
+        cleaned.setlist(strip_controls(key), [strip_controls(v) for v in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+def query_controls_stripped(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Middleware: no view reads a NUL byte or a control character from the query string.
+
+    `?q=%00` would otherwise reach PostgreSQL, which refuses NUL in any text; the views
+    then read the parameters as typed, without the characters no text may hold.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.GET = _cleaned_query(request.GET)
+        return get_response(request)
+
+    return middleware
+
+
+def request_size_bounded(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Middleware: a request announcing a body over REQUEST_MAX_BYTES is refused unread (413)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse("Longueur de requête illisible.", status=400)
+        limit = int(settings.REQUEST_MAX_BYTES)
+        if length > limit:
+            return HttpResponse(
+                f"Requête trop volumineuse : {french_count(length)} octets pour "
+                f"{french_count(limit)} au plus.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return get_response(request)
+
+    return middleware

@@ -8,6 +8,8 @@ from typing import Any
 import nh3
 from django import forms
 
+from pma_governance.lib.limits import strip_controls
+
 # What the PDF templates know how to lay out; anything else is dropped on save.
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "h4", "br"}
 
@@ -33,7 +35,7 @@ def normalize(text: str) -> str:
     Used on save (services) and again on display, for rows an import wrote unchecked:
     normalising twice changes nothing.
     """
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = strip_controls(text or "").replace("\r\n", "\n").strip()
     if not _BLOCK.search(text):
         paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
         text = "".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)

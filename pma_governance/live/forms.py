@@ -10,6 +10,7 @@ from django.utils import timezone
 from deliberations.models import NamedVote, Vote
 from meetings.models import AgendaItem, Attendance
 from members.models import Mandate
+from pma_governance.lib.forms import BoundedForm
 
 
 class MandateChoiceField(forms.ModelChoiceField):
@@ -22,7 +23,7 @@ class MandateMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.person.full_name
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(BoundedForm):
     status = forms.ChoiceField(label="Présence", choices=Attendance.Status.choices)
     seated = forms.BooleanField(label="Siège (vote) pour un titulaire absent", required=False)
     replaces = MandateChoiceField(
@@ -45,7 +46,7 @@ class AttendanceForm(forms.Form):
         return data
 
 
-class ProxyForm(forms.Form):
+class ProxyForm(BoundedForm):
     giver = MandateChoiceField(label="Mandant (absent)", queryset=Mandate.objects.none())
     holder = MandateChoiceField(label="Mandataire (présent)", queryset=Mandate.objects.none())
     received_on = forms.DateField(
@@ -80,7 +81,7 @@ class ProxyForm(forms.Form):
         ]
 
 
-class PresenceMoveForm(forms.Form):
+class PresenceMoveForm(BoundedForm):
     MOVES = [("arrived", "Arrivée à partir du point"), ("left", "Départ avant le point")]
 
     mandate = MandateChoiceField(label="Membre", queryset=Mandate.objects.none())
@@ -97,7 +98,7 @@ class PresenceMoveForm(forms.Form):
         ).order_by("position")
 
 
-class VoteForm(forms.Form):
+class VoteForm(BoundedForm):
     MODES = [
         ("unanimous", "À l'unanimité"),
         ("counts", "Décompte des voix"),

@@ -38,7 +38,7 @@ def _proxy_form(
         if row.is_titulaire and not row.present_now and row.gave is None
     ]
     giver_id = None
-    if data is not None and str(data.get("giver", "")).isdigit():
+    if data is not None and str(data.get("giver", "")).isascii() and str(data["giver"]).isdigit():
         giver_id = int(data["giver"])
     elif givers:
         giver_id = givers[0].pk
@@ -46,6 +46,7 @@ def _proxy_form(
     typed = str(data.get("holder", "")) if data is not None else ""
     if (
         keep_holder
+        and typed.isascii()
         and typed.isdigit()
         and int(typed) in state.mandates
         and int(typed) not in {h.pk for h in holders}

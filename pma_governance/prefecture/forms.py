@@ -11,20 +11,20 @@ from typing import Any
 
 from django import forms
 
-from pma_governance.lib.forms import date_field
+from pma_governance.lib.forms import BoundedForm, date_field
 
 MAX_ANNEX_BYTES = 20 * 1024 * 1024  # 20 Mo
 MAX_AR_BYTES = 64 * 1024  # an accusé de réception @ctes is a few hundred bytes
 PDF_MAGIC = b"%PDF-"
 
 
-class PrefectureSentForm(forms.Form):
+class PrefectureSentForm(BoundedForm):
     """« Transmise le »: the day the signed act left for the contrôle de légalité."""
 
     sent_on = date_field("Transmise en préfecture le")
 
 
-class PrefectureAckForm(forms.Form):
+class PrefectureAckForm(BoundedForm):
     """The accusé de réception: its date and identifier (checked against the act by the service)."""
 
     received_on = date_field("Reçue en préfecture le", "Date portée par l'accusé de réception.")
@@ -40,7 +40,7 @@ class PrefectureAckForm(forms.Form):
         return "".join(str(self.cleaned_data["identifier"]).split())
 
 
-class PrefectureAckImportForm(forms.Form):
+class PrefectureAckImportForm(BoundedForm):
     """The accusé de réception as the prefecture sends it: an `actes:ARActe` XML file."""
 
     file = forms.FileField(
@@ -65,7 +65,7 @@ class PrefectureAckImportForm(forms.Form):
         return cleaned
 
 
-class AnnexForm(forms.Form):
+class AnnexForm(BoundedForm):
     """An annex: a title and a PDF file of at most 20 Mo."""
 
     title = forms.CharField(

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from django import forms
-
-from pma_governance.lib.forms import date_field
+from pma_governance.lib.forms import BoundedForm, date_field
 
 
-class PublishForm(forms.Form):
+class PublishForm(BoundedForm):
     """The day a signed act (or PV) is put online (CGCT R2131-1)."""
 
     published_on = date_field("Publiée le")

@@ -8,6 +8,7 @@ from django import forms
 
 from deliberations.forms import matiere_choices
 from deliberations.models import Vote
+from pma_governance.lib.forms import BoundedForm
 from pma_governance.lib.fulltext import clean_query
 from pma_governance.search.selectors import Kind, SearchFilters
 
@@ -18,7 +19,7 @@ KIND_CHOICES = [
 ]
 
 
-class SearchForm(forms.Form):
+class SearchForm(BoundedForm):
     """Words to find and optional filters; a bad filter is ignored, never an error page."""
 
     # Longer text is cut (pma_governance.lib.fulltext.clean_query), not refused.
