@@ -340,7 +340,7 @@ def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Security journal -----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def security_journal(request: HttpRequest) -> HttpResponse:
     """The security journal, for superusers and whom they grant « Lire le journal de sécurité »."""
     if not request.user.has_perm(READ_SECURITY_JOURNAL):
