@@ -24,7 +24,7 @@ from deliberations.triggers import (
 )
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.triggers import signed_act_needs_frozen_session
-from members.models import Body, Mandate
+from members.models import Body, Mandate, SigningCertificate
 from pma_governance.lib.db import (
     history_tracked,
     insert_only,
@@ -547,6 +547,19 @@ class SignatureConsent(models.Model):
         verbose_name="compte",
     )
     given_at = models.DateTimeField("signé le", auto_now_add=True)
+    # The signatory's PAdES signature is applied when he gives it (his passphrase is never
+    # kept): the first one on the rendered PDF, kept here until the other one signs, with
+    # the digest of the facts it states — changed facts void it.
+    certificate = models.ForeignKey(
+        SigningCertificate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name="certificat",
+    )
+    partial_pdf = models.BinaryField("PDF signé par ce seul signataire", null=True, editable=False)
+    facts_sha256 = models.CharField("empreinte des faits signés", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "signature donnée"
