@@ -43,8 +43,9 @@ def prepare() -> list[str]:
     authority_key = demo.with_suffix(".root.key.pem")  # lib.certificates.root_key_path
     if settings.DEBUG and not (demo.exists() and authority_key.exists()):
         call_command("make_demo_certificate", "--force")
-    # The acts of 2023 are signed with it, as they were (PV of 4 April, deliberations).
-    sign = ["--sign"] if Path(settings.SIGNING_PKCS12_PATH).exists() else []
+    # The acts of 2023 are signed as they were (PV of 4 April, deliberations), each
+    # signatory with the certificate the demo authority issues him.
+    sign = ["--sign"] if authority_key.exists() else []
     call_command("load_demo", "--if-empty", *sign)
     extra = []
     if not settings.DEBUG:

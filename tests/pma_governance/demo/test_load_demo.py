@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from meetings.models import AgendaItem, Session
 from members.models import BodyAccess, SigningCertificate
 from pma_governance.demo.loader import DEMO_PASSWORD, DEMO_SIGNING_PASSPHRASE
 from pma_governance.lib.pades import personal_signer, validate_pdf
-from tests.conftest import export_document, row_counts
+from tests.conftest import SIGNING_PASSPHRASE, export_document, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +249,22 @@ def test_load_demo_issues_each_signatory_a_certificate_in_his_name(
         assert "Autorité de certification des actes (démonstration)" in certificate.issuer
         # Opened by the documented demo passphrase, and by it only.
         personal_signer(bytes(certificate.pkcs12), DEMO_SIGNING_PASSPHRASE)
+
+
+def test_a_demo_loaded_before_the_certificates_gets_them_on_the_next_run(
+    settings: Any, tmp_path: Path, demo_certificate: Path
+) -> None:
+    settings.SIGNING_PKCS12_PATH = str(tmp_path / "absent.p12")  # no demo authority yet
+    call_command("load_demo", stdout=io.StringIO())
+    assert not SigningCertificate.objects.exists()
+
+    settings.SIGNING_PKCS12_PATH = str(demo_certificate)
+    settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
+    output = _load_demo("--if-empty")
+
+    assert "Démonstration déjà chargée." in output
+    assert sorted(SigningCertificate.objects.values_list("common_name", flat=True)) == [
+        "Alain Bavay",
+        "François Lemaire",
+    ]
+    assert "Certificat de signature de démonstration : Alain Bavay" in output
