@@ -547,16 +547,10 @@ class SignatureConsent(models.Model):
         verbose_name="compte",
     )
     given_at = models.DateTimeField("signé le", auto_now_add=True)
-    # The signatory's PAdES signature is applied when he gives it (his passphrase is never
-    # kept): the first one on the rendered PDF, kept here until the other one signs, with
-    # the digest of the facts it states — changed facts void it.
+    # Signed at once (the passphrase is not kept): the first signature's PDF waits here for
+    # the other one, with the digest of the facts it states (documents.consents).
     certificate = models.ForeignKey(
-        SigningCertificate,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consents",
-        verbose_name="certificat",
+        SigningCertificate, models.PROTECT, null=True, blank=True, verbose_name="certificat"
     )
     partial_pdf = models.BinaryField("PDF signé par ce seul signataire", null=True, editable=False)
     facts_sha256 = models.CharField("empreinte des faits signés", max_length=64, blank=True)

@@ -81,6 +81,8 @@ def test_the_pv_is_signed_in_the_browser_with_two_personal_certificates(
     secretary = new_page()
     _sign(secretary, base, session, "secretaire", "secrétaire de séance")
     expect(secretary.get_by_text("Le procès-verbal est signé électroniquement")).to_be_visible()
+    signed_panel = secretary.get_by_test_id("signature-panel")
+    expect(signed_panel).to_contain_text("Alain Bavay, le président — certificat CN=Alain Bavay")
     screenshot(secretary, "pv-signe-deux-certificats")
 
     # The PDF as the link serves it (inline), fetched with the secretary's session.
