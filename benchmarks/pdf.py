@@ -82,8 +82,9 @@ def main() -> int:
     from weasyprint import HTML
 
     from meetings.models import ProcesVerbal, Session
+    from pma_governance.demo.loader import DEMO_SIGNING_PASSPHRASE
     from pma_governance.documents.catalog import document_context, document_kind, document_pdf
-    from pma_governance.documents.signing import pv_sign
+    from pma_governance.documents.consents import Hand, pv_sign
     from pma_governance.lib import pdf as render
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -114,9 +115,15 @@ def main() -> int:
 
         # 2. The signed PV served over HTTP, as stored.
         user_model = get_user_model()
+        # Each signatory with the certificate the demo authority issued him (load_demo).
         president = user_model.objects.get(username="admin")
+        secretary = user_model.objects.get(username="elu")
         pv = ProcesVerbal.objects.get(session=session)
-        pv_sign(pv=pv, president_user=president, secretary_user=president)
+        pv_sign(
+            pv=pv,
+            president=Hand(president, DEMO_SIGNING_PASSPHRASE),
+            secretary=Hand(secretary, DEMO_SIGNING_PASSPHRASE),
+        )
         client = Client()
         client.force_login(president)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

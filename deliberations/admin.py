@@ -24,6 +24,7 @@ from deliberations.models import (
 from deliberations.services import erratum_create, erratum_validate
 from deliberations.storage import signed_bytes
 from meetings.admin import session_frozen
+from pma_governance.lib.admin import ReadOnlyModelAdmin
 from pma_governance.lib.history import HistoryAdminMixin, Related
 from pma_governance.lib.pades import sha256_hex
 
@@ -166,7 +167,7 @@ class VisaTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignedDocument)
-class SignedDocumentAdmin(admin.ModelAdmin):
+class SignedDocumentAdmin(ReadOnlyModelAdmin):
     """Signed PDFs, as stored: read-only, downloadable byte for byte."""
 
     list_display = ["kind", "session", "deliberation", "signed_at", "sha256"]
@@ -185,15 +186,6 @@ class SignedDocumentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).defer("pdf")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.pdf_view)

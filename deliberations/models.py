@@ -24,7 +24,7 @@ from deliberations.triggers import (
 )
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from meetings.triggers import signed_act_needs_frozen_session
-from members.models import Body, Mandate
+from members.models import Body, Mandate, SigningCertificate
 from pma_governance.lib import limits
 from pma_governance.lib.db import (
     history_tracked,
@@ -562,6 +562,13 @@ class SignatureConsent(models.Model):
         verbose_name="compte",
     )
     given_at = models.DateTimeField("signé le", auto_now_add=True)
+    # Signed at once (the passphrase is not kept): the first signature's PDF waits here for
+    # the other one, with the digest of the facts it states (documents.consents).
+    certificate = models.ForeignKey(
+        SigningCertificate, models.PROTECT, null=True, blank=True, verbose_name="certificat"
+    )
+    partial_pdf = models.BinaryField("PDF signé par ce seul signataire", null=True, editable=False)
+    facts_sha256 = models.CharField("empreinte des faits signés", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "signature donnée"

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
+from members.models import Body, BodyAccess, Mandate, MemberEntity, Person, SigningCertificate
+from pma_governance.lib.admin import ReadOnlyModelAdmin
 from pma_governance.lib.history import HistoryAdminMixin
 
 
@@ -89,3 +90,26 @@ class MandateAdmin(admin.ModelAdmin):
 class BodyAccessAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["user", "body"]
     list_filter = ["body"]
+
+
+@admin.register(SigningCertificate)
+class SigningCertificateAdmin(ReadOnlyModelAdmin):
+    """Read only: certificates are registered in the app (fiche de l'élu), where the
+    passphrase is checked; the encrypted key is never shown here."""
+
+    list_display = ["common_name", "person", "not_after", "registered_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["common_name", "person__last_name", "fingerprint"]
+    fields = readonly_fields = (
+        "person",
+        "subject",
+        "issuer",
+        "serial",
+        "not_before",
+        "not_after",
+        "fingerprint",
+        "registered_at",
+        "registered_by",
+        "revoked_at",
+        "revoked_by",
+    )

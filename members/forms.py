@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from members.models import Mandate, MemberEntity, Person, SecurityEvent
 from pma_governance.lib.forms import BoundedForm
+from pma_governance.lib.personal_certificates import MAX_UPLOAD_BYTES
 
 
 class DateInput(forms.DateInput):
@@ -163,3 +164,32 @@ class SecurityJournalFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", "La date de fin précède la date de début.")
         return cleaned
+
+
+class CertificateForm(forms.Form):
+    """A person's signing certificate: the file and the passphrase that opens it.
+
+    The passphrase only checks the file here (and re-wraps the key); it is never stored
+    and the form never shows it back.
+    """
+
+    file = forms.FileField(
+        label="Certificat (PKCS#12 .p12/.pfx, ou PEM avec la clé privée chiffrée)",
+        help_text=f"{MAX_UPLOAD_BYTES // 1024} Ko au plus.",
+    )
+    passphrase = forms.CharField(
+        label="Phrase secrète du certificat",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+        help_text="Vérifie que le fichier s'ouvre ; elle n'est jamais conservée. Le titulaire "
+        "la saisira à chaque signature.",
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Fichier trop volumineux : un certificat pèse quelques kilo-octets "
+                f"({MAX_UPLOAD_BYTES // 1024} Ko au plus)."
+            )
+        return bytes(upload.read(MAX_UPLOAD_BYTES + 1))

@@ -346,3 +346,65 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.username or '?'}"
+
+
+@history_tracked("SigningCertificateEvent", exclude=["pkcs12"])
+class SigningCertificate(models.Model):
+    """A person's own signing certificate, registered by an administrator.
+
+    The private key is kept only inside `pkcs12`, encrypted under the holder's passphrase,
+    which is never stored: it is typed at each signature. The key is never shown, served
+    nor exported (not in the admin, any page, the API or the history). A replaced or
+    revoked certificate stays, with the date and the account that revoked it.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="certificates", verbose_name="titulaire"
+    )
+    pkcs12 = models.BinaryField("clé et certificat chiffrés (PKCS#12)", editable=False)
+    subject = models.CharField("sujet", max_length=500)
+    common_name = models.CharField("nom commun", max_length=200)
+    issuer = models.CharField("émetteur", max_length=500)
+    serial = models.CharField("numéro de série", max_length=80)
+    not_before = models.DateTimeField("valide à partir du")
+    not_after = models.DateTimeField("valide jusqu'au")
+    fingerprint = models.CharField("empreinte SHA-256", max_length=64)
+    registered_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="révoqué par",
+    )
+
+    class Meta:
+        verbose_name = "certificat de signature"
+        verbose_name_plural = "certificats de signature"
+        ordering = ["person", "-registered_at"]
+        permissions = [
+            ("register_signingcertificate", "Peut enregistrer les certificats de signature"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(revoked_at__isnull=True),
+                name="signingcertificate_one_active_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.common_name} ({self.fingerprint[:16]}…)"
+
+    @property
+    def fingerprint_display(self) -> str:
+        """« AB:CD:… », as certificate viewers show it."""
+        return ":".join(self.fingerprint[i : i + 2] for i in range(0, len(self.fingerprint), 2))

@@ -12,6 +12,12 @@ urlpatterns = [
     path("elus/<int:pk>/", views.person_detail, name="person_detail"),
     path("elus/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("elus/<int:pk>/mandats/nouveau/", views.mandate_add, name="mandate_add"),
+    path("elus/<int:pk>/certificat/", views.certificate_add, name="certificate_add"),
+    path(
+        "certificats/<int:pk>/revoquer/",
+        views.certificate_revoke_view,
+        name="certificate_revoke",
+    ),
     path("mandats/<int:pk>/terminer/", views.mandate_end, name="mandate_end"),
     path("mandats/<int:pk>/titulaire/", views.mandate_promote, name="mandate_promote"),
     path("adherents/", views.entity_list, name="entity_list"),

@@ -18,11 +18,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from members import selectors, services
 from members.access import get_body_for_user, require_perm
+from members.certificates import (
+    certificate_register,
+    certificate_revoke,
+    may_register_certificates,
+)
 from members.forms import (
+    CertificateForm,
     EntityForm,
     MandateEndForm,
     MandateForm,
@@ -32,7 +39,7 @@ from members.forms import (
     RegisterFilterForm,
     SecurityJournalFilterForm,
 )
-from members.models import Body, Mandate, MemberEntity, Person
+from members.models import Body, Mandate, MemberEntity, Person, SigningCertificate
 
 ADD_MANDATE = "members.add_mandate"
 CHANGE_MANDATE = "members.change_mandate"
@@ -164,8 +171,68 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "mandates": list(person.mandates.all()),
             "today": timezone.localdate(),
+            "certificates": list(
+                SigningCertificate.objects.filter(person=person).select_related(
+                    "registered_by", "revoked_by"
+                )
+            ),
+            "may_register": may_register_certificates(request.user),
         },
     )
+
+
+# Signing certificates -----------------------------------------------------------------
+
+
+def _require_registrar(request: HttpRequest) -> None:
+    if not may_register_certificates(request.user):
+        raise PermissionDenied(
+            "Seul un administrateur habilité enregistre les certificats de signature."
+        )
+
+
+# The passphrase never shows in an error report.
+@sensitive_post_parameters("passphrase")
+@require_http_methods(["GET", "HEAD", "POST"])
+def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register (or replace) a person's signing certificate."""
+    person = _get_person_for_user(request, pk)
+    _require_registrar(request)
+    form = CertificateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = certificate_register(
+                person=person,
+                data=form.cleaned_data["file"],
+                passphrase=form.cleaned_data["passphrase"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Certificat de signature de {person.full_name} enregistré "
+                f"(« {certificate.common_name} », valide jusqu'au "
+                f"{timezone.localtime(certificate.not_after):%d/%m/%Y}).",
+            )
+            return redirect("members:person_detail", pk=person.pk)
+    return _render(request, "members/certificate_add.html", {"person": person, "form": form})
+
+
+@require_POST
+def certificate_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(SigningCertificate.objects.select_related("person"), pk=pk)
+    person = _get_person_for_user(request, certificate.person_id)
+    _require_registrar(request)
+    try:
+        certificate_revoke(certificate=certificate, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Le certificat de signature de {person.full_name} est révoqué.")
+    return redirect("members:person_detail", pk=person.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ADDRESS = "127.0.0.1:8000"
 DEMO_PASSWORD = "demo-pma-2023"
+# pma_governance.demo.loader.DEMO_SIGNING_PASSPHRASE: typed by admin and elu to sign.
+DEMO_SIGNING_PASSPHRASE = "signature-demo-2023"
 DEMO_ACCOUNTS = (
     ("secretariat", "secrétariat des assemblées : séances, présences, votes, PV"),
     ("admin", "Alain Bavay, président : signe, transmet, publie"),
@@ -35,10 +37,15 @@ def prepare() -> None:
     call_command("migrate", interactive=False)
     # The demo's PAdES certificate, in DEBUG only: otherwise SIGNING_PKCS12_PATH names the
     # body's real certificate, which a demo one must never replace.
-    if settings.DEBUG and not Path(settings.SIGNING_PKCS12_PATH).exists():
-        call_command("make_demo_certificate")
-    # The acts of 2023 are signed with it, as they were (PV of 4 April, deliberations).
-    sign = ["--sign"] if Path(settings.SIGNING_PKCS12_PATH).exists() else []
+    # An older demo PKI without its authority's key cannot issue the signatories' own
+    # certificates (load_demo): it is made again, in DEBUG only.
+    demo = Path(settings.SIGNING_PKCS12_PATH)
+    authority_key = demo.with_suffix(".root.key.pem")  # lib.certificates.root_key_path
+    if settings.DEBUG and not (demo.exists() and authority_key.exists()):
+        call_command("make_demo_certificate", "--force")
+    # The acts of 2023 are signed as they were (PV of 4 April, deliberations), each
+    # signatory with the certificate the demo authority issues him.
+    sign = ["--sign"] if authority_key.exists() else []
     call_command("load_demo", "--if-empty", *sign)
     if not settings.DEBUG:
         # WhiteNoise serves the collected files, under their hashed names (runserver's own
@@ -58,6 +65,8 @@ def print_accounts() -> None:
         "Double authentification : à la première connexion, scannez le QR code avec une "
         "application d'authentification (FreeOTP, Aegis…), puis donnez son code à chaque "
         "connexion."
+        "\nPhrase secrète des certificats de signature de démonstration (admin, elu) : "
+        f"{DEMO_SIGNING_PASSPHRASE}"
     )
     print(f"PMA Governance : http://{ADDRESS}/  (Ctrl+C pour arrêter)")
     print(flush=True)

@@ -31,6 +31,7 @@ from meetings.models import AgendaItem, Attendance, Session
 from members.models import Body, Mandate
 from pma_governance.interchange.exporter import export_session
 from tests.factories import login_as
+from tests.signatories import Issue, Signatories, issue, signatories_of
 
 # A copy of ../shared/examples/pma-2023-06-13.json, kept in the repository so that the
 # suite never depends on where shared/ sits beside the clone.
@@ -295,6 +296,21 @@ def signing_certificate(settings: Any, demo_certificate: Path) -> Path:
     settings.SIGNING_PKCS12_PATH = str(demo_certificate)
     settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
     return demo_certificate
+
+
+@pytest.fixture
+def issue_certificate(signing_certificate: Path) -> Issue:
+    """`issue_certificate("Alain Bavay")`: a PKCS#12 in that name from the demo authority."""
+    return issue
+
+
+@pytest.fixture
+def signatories(
+    signing_certificate: Path, issue_certificate: Issue
+) -> Callable[[Session], Signatories]:
+    """`signatories(session)`: the president's and the secretary's accounts, each with his
+    own certificate registered; `.president` and `.secretary` sign in one call."""
+    return signatories_of
 
 
 def analyze() -> None:

@@ -8,17 +8,21 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from deliberations.models import PUBLISHABLE_STATUSES, Deliberation, VisaTemplate
 from meetings.models import PV_PUBLISHABLE_STATUSES, ProcesVerbal, Session
 from meetings.services import pv_adopt, session_create
-from members.models import Body, BodyAccess, Mandate
-from pma_governance.documents.services import signature_give
+from members.certificates import active_certificate, certificate_register
+from members.models import Body, BodyAccess, Mandate, Person
+from pma_governance.documents.consents import Hand, deliberation_sign, pv_sign
 from pma_governance.interchange.importer import import_document
+from pma_governance.lib.certificates import issue_personal_certificate, root_key_path
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
 from pma_governance.lib.siret import siret_is_valid
 from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
@@ -29,6 +33,9 @@ from pma_governance.publication.services import (
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo-pma-2023"
+# The passphrase of every signatory's demo certificate (typed at each signature). A real
+# body's certificates are each protected by their holder's own passphrase.
+DEMO_SIGNING_PASSPHRASE = "signature-demo-2023"
 ACCOUNTS = [
     # username, first name, last name, role, staff, mandate external id
     ("secretariat", "Élodie", "Sénéchal", SECRETARIAT, True, None),
@@ -104,7 +111,41 @@ def load_demo() -> Body:
             person = Mandate.objects.get(body=body, external_id=mandate_id).person
             person.user = user
             person.save(update_fields=["user"])
+    demo_certificates(body)
     return body
+
+
+def demo_certificates(body: Body) -> list[Person]:
+    """The demo authority issues each signatory of the body's sessions (presidents and
+    secretaries) a certificate in his own name, under DEMO_SIGNING_PASSPHRASE; a person
+    who has one keeps it. Nothing without the demo authority (make_demo_certificate)."""
+    authority = Path(settings.SIGNING_PKCS12_PATH)
+    if not root_key_path(authority).exists():
+        return []
+    registrar = get_user_model().objects.get(username="admin")
+    signatories = (
+        Person.objects.filter(
+            Q(mandates__presided_sessions__body=body) | Q(mandates__secretary_sessions__body=body)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    issued = []
+    for person in signatories:
+        if active_certificate(person) is not None:
+            continue
+        bundle = issue_personal_certificate(
+            authority,
+            str(settings.SIGNING_PKCS12_PASSPHRASE),
+            common_name=person.full_name,
+            org=body.name,
+            passphrase=DEMO_SIGNING_PASSPHRASE,
+        )
+        certificate_register(
+            person=person, data=bundle, passphrase=DEMO_SIGNING_PASSPHRASE, by=registrar
+        )
+        issued.append(person)
+    return issued
 
 
 def _demo_addresses(body: Body) -> None:
@@ -128,27 +169,22 @@ def _visa_library(body: Body) -> None:
 
 
 def sign_demo(body: Body) -> None:
-    """Sign what was signed in 2023: the PV of 4 April (adopted on 13 June) and the acts."""
+    """Sign what was signed in 2023: the PV of 4 April (adopted on 13 June) and the acts,
+    each signatory with his own demo certificate."""
     user_model = get_user_model()
-    president = user_model.objects.get(username="admin")
-    secretary = user_model.objects.get(username="elu")
+    president = Hand(user_model.objects.get(username="admin"), DEMO_SIGNING_PASSPHRASE)
+    secretary = Hand(user_model.objects.get(username="elu"), DEMO_SIGNING_PASSPHRASE)
     april = Session.objects.get(body=body, date=dt.date(2023, 4, 4))
     pv = ProcesVerbal.objects.get(session=april)
     if not pv.is_signed:
-        signature_give(kind="pv", role="president", user=president, session=april)
-        signature_give(kind="pv", role="secretary", user=secretary, session=april)
+        pv_sign(pv=pv, president=president, secretary=secretary)
         adoption = april.pv.adopted_by_items.first()
         if adoption is not None:
             pv_adopt(pv=pv, item=adoption)
     for deliberation in Deliberation.objects.filter(
         body=body, status=Deliberation.Status.VOTED
     ).select_related("item__session"):
-        signature_give(
-            kind="deliberation", role="president", user=president, deliberation=deliberation
-        )
-        signature_give(
-            kind="deliberation", role="secretary", user=secretary, deliberation=deliberation
-        )
+        deliberation_sign(deliberation=deliberation, president=president, secretary=secretary)
         received = deliberation.prefecture_received_on
         identifier = deliberation.prefecture_identifier
         if received is not None and identifier:

@@ -101,17 +101,21 @@ def document_pdf(
     session: Session | None = None,
     deliberation: Deliberation | None = None,
     draft_mark: bool = False,
+    for_signature: bool = False,
 ) -> bytes:
     """Render a document now: `pv`, `liste`, `convocation`, `emargement` or `deliberation`.
 
     A PV or a deliberation not yet signed carries « Projet — document non signé » on every
     page whatever the caller asks (its facts say so); `draft_mark` stamps any other
-    document the same way.
+    document the same way. `for_signature` renders the act as it is signed: the first
+    signatory signs it before its status says signed, so without the mark.
     """
     spec = document_kind(kind)
     context = spec.context(session, deliberation)
     if draft_mark:
         context = {**context, "draft_mark": True}
+    elif for_signature:
+        context = {**context, "draft_mark": False}
     return render_pdf(spec.template, context)
 
 

@@ -1,31 +1,43 @@
-"""Signing a procès-verbal or a deliberation: one PAdES PDF signed by the president, then
-the secretary.
+"""Signing a procès-verbal or a deliberation: the president and the secretary of the
+session each sign with a certificate in his own name, from his own account.
 
-At signature the facts the act states (attendance, proxies, agenda, votes, texts) are
-snapshotted into `frozen_facts` (as OpenSlides' BasePoll.stop snapshots its voters), the
-session's facts are frozen — the database then refuses any change to them — and the
-signed PDF is stored with its SHA-256, to be served as is and never rendered again.
+This module holds the parts of a signature: who signs and with which certificate (his
+registered one, opened by the passphrase he types, never kept), the act being signed
+(`SigningAct`: its facts, its PDF, its seal), and the seal itself. At the seal the facts
+the act states (attendance, proxies, agenda, votes, texts) are snapshotted into
+`frozen_facts` (as OpenSlides' BasePoll.stop snapshots its voters), the session's facts
+are frozen — the database then refuses any change to them — and the signed PDF is stored
+with its SHA-256, to be served as is and never rendered again. The sequence of the two
+signatures is `pma_governance.documents.consents`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
+from pyhanko.sign.signers import Signer
 
 from deliberations.facts import session_document
-from deliberations.models import Deliberation, SignedDocument
+from deliberations.models import Deliberation, SignatureConsent, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
-from members.models import Mandate
+from members.certificates import active_certificate
+from members.models import Mandate, SigningCertificate
 from pma_governance.documents.catalog import document_pdf
 from pma_governance.documents.contexts.common import PRESIDENT_FIELD, SECRETARY_FIELD
 from pma_governance.lib import wording
 from pma_governance.lib.db import refused_when_frozen
-from pma_governance.lib.pades import Signatory, SigningError, sign_pdf
+from pma_governance.lib.pades import Signatory, SigningError, personal_signer, sign_pdf
+
+ROLE_LABELS = {"president": "président de séance", "secretary": "secrétaire de séance"}
+FIELDS = {"president": PRESIDENT_FIELD, "secretary": SECRETARY_FIELD}
 
 # --- Who signs ----------------------------------------------------------------------------
 
@@ -42,55 +54,77 @@ def secretary_signatory(mandate: Mandate) -> Signatory:
     return Signatory(name=mandate.person.full_name, role=role)
 
 
-def ensure_may_sign(user: Any, mandate: Mandate, *, perm: str, as_what: str) -> None:
-    """The account signs as this mandate's holder: it is theirs, or it may sign acts."""
+def signatory_of(role: str, mandate: Mandate) -> Signatory:
+    return president_signatory(mandate) if role == "president" else secretary_signatory(mandate)
+
+
+def ensure_may_sign(user: Any, mandate: Mandate, *, as_what: str) -> None:
+    """Only the account linked to the mandate holder's person signs in his name: no
+    permission lets another account sign for him."""
     if user is None or not getattr(user, "is_active", False):
         raise ValidationError(f"Signature du {as_what} : aucun compte actif n'est indiqué.")
-    if mandate.person.user_id == user.pk or user.has_perm(perm):
+    if mandate.person.user_id is not None and mandate.person.user_id == user.pk:
         return
     raise ValidationError(
-        f"Le compte « {user.get_username()} » ne peut signer en qualité de {as_what} : ce "
-        f"n'est pas celui de {mandate.person.full_name} et il n'a pas le droit de signer."
+        f"Le compte « {user.get_username()} » ne peut signer en qualité de {as_what} : seul "
+        f"le compte de {mandate.person.full_name} signe en son nom, avec son certificat."
     )
 
 
+def signing_key(mandate: Mandate, passphrase: str) -> tuple[SigningCertificate, Signer]:
+    """The holder's registered certificate, opened with the passphrase he typed.
+
+    The passphrase opens the key here and is dropped; no message repeats it.
+    """
+    person = mandate.person
+    certificate = active_certificate(person)
+    if certificate is None:
+        raise ValidationError(
+            f"{person.full_name} n'a pas de certificat de signature enregistré : un "
+            "administrateur doit l'enregistrer sur sa fiche d'élu avant qu'il puisse signer."
+        )
+    if certificate.not_after <= timezone.now():
+        raise ValidationError(
+            f"Le certificat de signature de {person.full_name} a expiré le "
+            f"{timezone.localtime(certificate.not_after):%d/%m/%Y} : un administrateur doit "
+            "en enregistrer un nouveau."
+        )
+    if not passphrase:
+        raise ValidationError("Saisissez la phrase secrète de votre certificat pour signer.")
+    try:
+        return certificate, personal_signer(bytes(certificate.pkcs12), passphrase)
+    except SigningError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 def signatory_record(
-    signatory: Signatory, mandate: Mandate, user: Any, field_name: str, at: dt.datetime
+    consent: SignatureConsent, mandate: Mandate, certificate: SigningCertificate | None
 ) -> dict[str, Any]:
     """What SignedDocument.signatories keeps about one signature."""
-    return {
-        "field": field_name,
+    signatory = signatory_of(consent.role, mandate)
+    record = {
+        "field": FIELDS[consent.role],
         "name": signatory.name,
         "role": signatory.role,
         "mandate": mandate.external_id or str(mandate.pk),
-        "user": user.get_username(),
-        "user_id": user.pk,
-        "signed_at": at.isoformat(),
+        "user": consent.user.get_username(),
+        "user_id": consent.user_id,
+        "signed_at": consent.given_at.isoformat(),
     }
+    if certificate is not None:
+        record["certificate"] = {
+            "subject": certificate.subject,
+            "issuer": certificate.issuer,
+            "serial": certificate.serial,
+            "fingerprint": certificate.fingerprint,
+        }
+    return record
 
 
-def sign_twice(
-    pdf: bytes,
-    *,
-    president: Signatory,
-    secretary: Signatory,
-    reason: str,
-    location: str,
-) -> bytes:
-    """The president's PAdES signature, then the secretary's, each in its own revision."""
-    try:
-        signed = sign_pdf(
-            pdf, signatory=president, field_name=PRESIDENT_FIELD, reason=reason, location=location
-        )
-        return sign_pdf(
-            signed,
-            signatory=secretary,
-            field_name=SECRETARY_FIELD,
-            reason=reason,
-            location=location,
-        )
-    except SigningError as exc:
-        raise ValidationError(str(exc)) from exc
+def facts_digest(facts: dict[str, Any]) -> str:
+    """The SHA-256 of the facts an act states, as canonical JSON."""
+    canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 # --- The facts frozen with the act --------------------------------------------------------
@@ -133,66 +167,6 @@ def pv_problems(session: Session) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def pv_sign(*, pv: ProcesVerbal, president_user: Any, secretary_user: Any) -> SignedDocument:
-    """Sign a complete PV: president then secretary; facts frozen; the PDF stored as signed."""
-
-    # Lock the session, then its PV: two clicks on « Signer » store one document, and no
-    # roll-call change slips in between the snapshot of the facts and their freeze.
-    session = (
-        Session.objects.select_for_update(of=("self",))
-        .select_related("body", "president__person", "secretary__person")
-        .get(pk=pv.session_id)
-    )
-    pv = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
-    if pv.is_signed:
-        raise ValidationError(
-            f"Le procès-verbal de la séance du {session.date:%d/%m/%Y} est déjà signé."
-        )
-    problems = pv_problems(session)
-    if problems:
-        raise ValidationError(
-            [f"Le procès-verbal de la séance du {session.date:%d/%m/%Y} est incomplet.", *problems]
-        )
-    assert session.president is not None and session.secretary is not None
-    ensure_may_sign(
-        president_user, session.president, perm="meetings.sign_procesverbal", as_what="président"
-    )
-    ensure_may_sign(
-        secretary_user,
-        session.secretary,
-        perm="meetings.sign_procesverbal",
-        as_what="secrétaire de séance",
-    )
-    now = timezone.now()
-    facts = session_facts(session)
-    with refused_when_frozen():
-        pv.status = ProcesVerbal.Status.SIGNED
-        pv.signed_at = now
-        pv.frozen_facts = facts
-        pv.save(update_fields=["status", "signed_at", "frozen_facts", "updated_at"])
-        session_freeze(session, now)
-    president = president_signatory(session.president)
-    secretary = secretary_signatory(session.secretary)
-    pdf = sign_twice(
-        document_pdf("pv", session=session),
-        president=president,
-        secretary=secretary,
-        reason=f"Procès-verbal de la séance du {session.date:%d/%m/%Y}",
-        location=session.body.seat_city,
-    )
-    return store_signed(
-        kind="pv",
-        session=session,
-        pdf=pdf,
-        signed_at=now,
-        signatories=[
-            signatory_record(president, session.president, president_user, PRESIDENT_FIELD, now),
-            signatory_record(secretary, session.secretary, secretary_user, SECRETARY_FIELD, now),
-        ],
-    )
-
-
 def deliberation_facts(deliberation: Deliberation, session: Session) -> dict[str, Any]:
     """What the act states: its texts and number, its item with the vote, and the roll."""
     assert deliberation.item is not None
@@ -210,83 +184,98 @@ def deliberation_facts(deliberation: Deliberation, session: Session) -> dict[str
     return facts
 
 
-@transaction.atomic
-def deliberation_sign(
-    *, deliberation: Deliberation, president_user: Any, secretary_user: Any
-) -> SignedDocument:
-    """Sign a voted deliberation: president then secretary; facts frozen; PDF stored."""
+# --- The act being signed, and its seal ------------------------------------------------
 
-    item_session = (
-        Deliberation.objects.filter(pk=deliberation.pk)
-        .values_list("item__session_id", flat=True)
-        .first()
-    )
-    if item_session is None:
-        raise ValidationError(
-            "Cette délibération n'est rattachée à aucun point d'une séance : elle ne peut être "
-            "signée."
+
+@dataclass(frozen=True)
+class SigningAct:
+    """A PV or a deliberation, locked for its signature (session first, then the act)."""
+
+    kind: str
+    session: Session
+    pv: ProcesVerbal | None = None
+    deliberation: Deliberation | None = None
+
+    @property
+    def subject(self) -> dict[str, Any]:
+        if self.kind == "pv":
+            return {"session": self.session}
+        return {"deliberation": self.deliberation}
+
+    @property
+    def reason(self) -> str:
+        if self.deliberation is not None:
+            return f"Délibération n° {self.deliberation.number}"
+        return f"Procès-verbal de la séance du {self.session.date:%d/%m/%Y}"
+
+    def problems(self) -> list[str]:
+        """Why this act cannot be signed yet, in French (empty when it can)."""
+        if self.pv is not None:
+            if self.pv.is_signed:
+                return [
+                    f"Le procès-verbal de la séance du {self.session.date:%d/%m/%Y} est déjà signé."
+                ]
+            problems = pv_problems(self.session)
+            if problems:
+                return [
+                    f"Le procès-verbal de la séance du {self.session.date:%d/%m/%Y} est incomplet.",
+                    *problems,
+                ]
+            return []
+        act = self.deliberation
+        assert act is not None
+        label = f"La délibération n° {act.number}" if act.number else "Ce projet"
+        if act.is_signed:
+            return [f"{label} est déjà signée."]
+        if act.status != Deliberation.Status.VOTED or not hasattr(act.item, "vote"):
+            return [f"{label} n'a pas été votée : elle ne peut être signée."]
+        return []
+
+    def facts(self) -> dict[str, Any]:
+        if self.deliberation is not None:
+            return deliberation_facts(self.deliberation, self.session)
+        return session_facts(self.session)
+
+    def render(self) -> bytes:
+        """The act's PDF as it is signed, without the draft mark."""
+        if self.deliberation is not None:
+            return document_pdf("deliberation", deliberation=self.deliberation, for_signature=True)
+        return document_pdf("pv", session=self.session, for_signature=True)
+
+    def sign(self, pdf: bytes, *, role: str, mandate: Mandate, signer: Signer) -> bytes:
+        """`pdf` with this signatory's PAdES signature, in its own revision."""
+        try:
+            return sign_pdf(
+                pdf,
+                signatory=signatory_of(role, mandate),
+                field_name=FIELDS[role],
+                reason=self.reason,
+                location=self.session.body.seat_city,
+                signer=signer,
+            )
+        except SigningError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def seal(
+        self, *, pdf: bytes, facts: dict[str, Any], consents: Sequence[SignatureConsent]
+    ) -> SignedDocument:
+        """Both have signed: the act signed, its facts frozen, the PDF stored."""
+        now = timezone.now()
+        act: ProcesVerbal | Deliberation | None = self.pv or self.deliberation
+        assert act is not None
+        with refused_when_frozen():
+            act.status = act.Status.SIGNED
+            act.signed_at = now
+            act.frozen_facts = facts
+            fields = ["status", "signed_at", "frozen_facts"]
+            act.save(update_fields=[*fields, "updated_at"] if self.pv else fields)
+            session_freeze(self.session, now)
+        mandates = {"president": self.session.president, "secretary": self.session.secretary}
+        records = []
+        for consent in sorted(consents, key=lambda c: c.role != "president"):
+            mandate = mandates[consent.role]
+            assert mandate is not None
+            records.append(signatory_record(consent, mandate, consent.certificate))
+        return store_signed(
+            kind=self.kind, pdf=pdf, signed_at=now, signatories=records, **self.subject
         )
-    # Lock the session, then the act (the order vote_record takes): one signature stored,
-    # and no roll-call change between the snapshot of the facts and their freeze.
-    session = (
-        Session.objects.select_for_update(of=("self",))
-        .select_related("body", "president__person", "secretary__person")
-        .get(pk=item_session)
-    )
-    deliberation = (
-        Deliberation.objects.select_for_update(of=("self",))
-        .select_related("item", "body")
-        .get(pk=deliberation.pk)
-    )
-    label = f"La délibération n° {deliberation.number}" if deliberation.number else "Ce projet"
-    if deliberation.is_signed:
-        raise ValidationError(f"{label} est déjà signée.")
-    if deliberation.status != Deliberation.Status.VOTED or not hasattr(deliberation.item, "vote"):
-        raise ValidationError(f"{label} n'a pas été votée : elle ne peut être signée.")
-    if session.president is None or session.secretary is None:
-        raise ValidationError(
-            f"La séance du {session.date:%d/%m/%Y} n'a pas de président ou de secrétaire de "
-            "séance : la délibération ne peut être signée."
-        )
-    ensure_may_sign(
-        president_user,
-        session.president,
-        perm="deliberations.sign_deliberation",
-        as_what="président",
-    )
-    ensure_may_sign(
-        secretary_user,
-        session.secretary,
-        perm="deliberations.sign_deliberation",
-        as_what="secrétaire de séance",
-    )
-    now = timezone.now()
-    facts = deliberation_facts(deliberation, session)
-    with refused_when_frozen():
-        deliberation.status = Deliberation.Status.SIGNED
-        deliberation.signed_at = now
-        deliberation.frozen_facts = facts
-        deliberation.save(update_fields=["status", "signed_at", "frozen_facts"])
-        session_freeze(session, now)
-    president = president_signatory(session.president)
-    secretary = secretary_signatory(session.secretary)
-    pdf = sign_twice(
-        document_pdf("deliberation", deliberation=deliberation),
-        president=president,
-        secretary=secretary,
-        reason=f"Délibération n° {deliberation.number}",
-        location=session.body.seat_city,
-    )
-    return store_signed(
-        kind="deliberation",
-        deliberation=deliberation,
-        pdf=pdf,
-        signed_at=now,
-        signatories=[
-            signatory_record(president, session.president, president_user, PRESIDENT_FIELD, now),
-            signatory_record(secretary, session.secretary, secretary_user, SECRETARY_FIELD, now),
-        ],
-    )
-
-
-# --- Errata: the way to correct a signed act -----------------------------------------------

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deliberations.access import get_deliberation_for_user
@@ -33,6 +34,7 @@ from pma_governance.documents.catalog import DOCUMENTS, document_pdf, liste_pdf
 from pma_governance.documents.forms import ErratumForm
 from pma_governance.documents.services import (
     ROLE_LABELS,
+    SignatureOutcome,
     pv_preview_html,
     signature_give,
     signature_withdraw,
@@ -94,46 +96,55 @@ def deliberation_document(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Signing in the app: each signatory signs from his own account ---------------------
 
 
-def _outcome(request: HttpRequest, role: str, signed: object, what: str) -> None:
-    if signed is not None:
+def _outcome(request: HttpRequest, role: str, outcome: SignatureOutcome, what: str) -> None:
+    if outcome.voided:
+        messages.warning(request, outcome.voided)
+    if outcome.signed is not None:
         messages.success(request, f"{what} est signé électroniquement et scellé.")
     else:
         messages.success(
             request,
-            f"Signature du {ROLE_LABELS.get(role, '')} enregistrée : le document sera scellé "
-            "à la signature de l'autre signataire.",
+            f"Signature du {ROLE_LABELS.get(role, '')} apposée avec votre certificat : le "
+            "document sera scellé à la signature de l'autre signataire.",
         )
 
 
-@require_POST
-def pv_signature(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk)
-    role = request.POST.get("role", "")
+def _give(request: HttpRequest, **subject: Any) -> SignatureOutcome | None:
+    """The signature the POST asks for; the passphrase typed is used once, then dropped."""
     try:
-        signed = signature_give(kind="pv", role=role, user=request.user, session=session)
+        return signature_give(
+            role=request.POST.get("role", ""),
+            user=request.user,
+            passphrase=request.POST.get("passphrase", ""),
+            **subject,
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    else:
-        _outcome(request, role, signed, "Le procès-verbal")
+        return None
+
+
+# The passphrase never shows in an error report.
+@sensitive_post_parameters("passphrase")
+@require_POST
+def pv_signature(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk)
+    outcome = _give(request, kind="pv", session=session)
+    if outcome is not None:
+        _outcome(request, request.POST.get("role", ""), outcome, "Le procès-verbal")
     return redirect("meetings:pv_edit", pk=session.pk)
 
 
+@sensitive_post_parameters("passphrase")
 @require_POST
 def deliberation_signature(request: HttpRequest, pk: int) -> HttpResponse:
     deliberation = get_object_or_404(
         deliberations_for_user(request.user).select_related("item__session"), pk=pk
     )
-    role = request.POST.get("role", "")
-    try:
-        signed = signature_give(
-            kind="deliberation", role=role, user=request.user, deliberation=deliberation
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        _outcome(request, role, signed, f"L'acte n° {deliberation.number}")
+    outcome = _give(request, kind="deliberation", deliberation=deliberation)
+    if outcome is not None:
+        what = f"L'acte n° {deliberation.number}"
+        _outcome(request, request.POST.get("role", ""), outcome, what)
     return redirect("deliberations:detail", pk=deliberation.pk)
 
 

@@ -1,7 +1,10 @@
-"""A self-signed demonstration PKI: a root authority and the body's signing certificate.
+"""A self-signed demonstration PKI: a root authority, the body's signing certificate and
+the personal certificates of the signatories it issues in demo mode.
 
-Only for development, tests and demonstrations: a real body signs with a certificate
-issued by a recognised authority, given through SIGNING_PKCS12_PATH.
+Only for development, tests and demonstrations: a real body registers certificates
+issued by a recognised authority. The root's private key is kept beside the PKCS#12
+(`demo.root.key.pem`), encrypted under the same passphrase, so that the demo authority
+can issue a certificate to each signatory later (`issue_personal_certificate`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ BACKDATE = dt.timedelta(days=1)
 def root_pem_path(pkcs12_path: Path) -> Path:
     """Where the root certificate of a demo PKCS#12 file is written (demo.root.pem)."""
     return pkcs12_path.with_suffix(".root.pem")
+
+
+def root_key_path(pkcs12_path: Path) -> Path:
+    """Where the demo root's private key is written (demo.root.key.pem), encrypted."""
+    return pkcs12_path.with_suffix(".root.key.pem")
 
 
 def make_demo_certificate(
@@ -95,23 +103,87 @@ def make_demo_certificate(
         .sign(root_key, hashes.SHA256())
     )
 
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(passphrase.encode())
-        if passphrase
-        else serialization.NoEncryption()
-    )
     bundle = pkcs12.serialize_key_and_certificates(
         name=common_name.encode(),
         key=key,
         cert=cert,
         cas=[root_cert],
-        encryption_algorithm=encryption,
+        encryption_algorithm=_encryption(passphrase),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(path, bundle, mode=0o600)  # it holds the private key
+    root_key_pem = root_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(passphrase)
+    )
+    _write_atomically(root_key_path(path), root_key_pem, mode=0o600)
     _write_atomically(
         root_pem_path(path), root_cert.public_bytes(serialization.Encoding.PEM), mode=0o644
     )
+
+
+def issue_personal_certificate(
+    authority: Path,
+    authority_passphrase: str,
+    *,
+    common_name: str,
+    org: str = DEFAULT_ORG,
+    passphrase: str,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+    signing_usage: bool = True,
+) -> bytes:
+    """A PKCS#12 (key, certificate naming `common_name`, root) issued by the demo authority
+    whose PKCS#12 is `authority`, encrypted under `passphrase` (none when empty).
+
+    `not_before`, `not_after` and `signing_usage` let tests make unusable certificates.
+    """
+    authority = Path(authority)
+    try:
+        root_cert = x509.load_pem_x509_certificate(root_pem_path(authority).read_bytes())
+        root_key = serialization.load_pem_private_key(
+            root_key_path(authority).read_bytes(), password=authority_passphrase.encode() or None
+        )
+    except (OSError, ValueError, TypeError) as exc:
+        raise ValueError(
+            f"Autorité de démonstration inutilisable ({authority}) : relancez "
+            "make_demo_certificate --force."
+        ) from exc
+    assert isinstance(root_key, rsa.RSAPrivateKey)
+    now = dt.datetime.now(dt.UTC)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    usage = _key_usage(cert_sign=False)
+    if not signing_usage:  # an encryption-only certificate, which must not sign
+        usage = x509.KeyUsage(False, False, True, True, False, False, False, False, False)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name[:NAME_MAX_LENGTH], org[:NAME_MAX_LENGTH]))
+        .issuer_name(root_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before or now - BACKDATE)
+        .not_valid_after(not_after or now + VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    return pkcs12.serialize_key_and_certificates(
+        name=common_name.encode(),
+        key=key,
+        cert=cert,
+        cas=[root_cert],
+        encryption_algorithm=_encryption(passphrase),
+    )
+
+
+def _encryption(passphrase: str) -> serialization.KeySerializationEncryption:
+    if passphrase:
+        return serialization.BestAvailableEncryption(passphrase.encode())
+    return serialization.NoEncryption()
 
 
 def _name(common_name: str, org: str) -> x509.Name:

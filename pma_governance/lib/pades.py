@@ -52,6 +52,7 @@ __all__ = [
     "SigningError",
     "default_box",
     "load_signer",
+    "personal_signer",
     "reserved_box",
     "sha256_hex",
     "sign_pdf",
@@ -153,6 +154,19 @@ def _load_signer(path: str, passphrase: str, mtime_ns: int, size: int) -> signer
         ) from exc
 
 
+def personal_signer(pkcs12: bytes, passphrase: str) -> signers.SimpleSigner:
+    """The signer held in a person's PKCS#12 (bytes), opened with the passphrase he types.
+
+    The passphrase is used here and forgotten; no message repeats it.
+    """
+    try:
+        return signers.SimpleSigner.load_pkcs12_data(
+            pkcs12, other_certs=(), passphrase=passphrase.encode() if passphrase else None
+        )
+    except (ValueError, TypeError) as exc:
+        raise SigningError("Phrase secrète du certificat incorrecte : rien n'a été signé.") from exc
+
+
 def _configured(pkcs12_path: str | None, passphrase: str | None) -> tuple[str, str]:
     if pkcs12_path is not None and passphrase is not None:
         return pkcs12_path, passphrase
@@ -175,14 +189,18 @@ def sign_pdf(
     passphrase: str | None = None,
     box: tuple[int, int, int, int] | None = None,
     page: int = -1,
+    signer: signers.Signer | None = None,
 ) -> bytes:
     """`pdf` with one more PAdES signature, in a new revision, with a visible block.
 
     `box` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of `page`
     (default: the last page); without it the block goes where the document reserves it
-    for `field_name` (`reserved_box`), else into the next free slot of `default_box`. The certificate defaults to settings.SIGNING_PKCS12_PATH/PASSPHRASE.
+    for `field_name` (`reserved_box`), else into the next free slot of `default_box`.
+    `signer` (e.g. `personal_signer`, a person's own certificate) signs; without it, the
+    PKCS#12 at `pkcs12_path`, by default settings.SIGNING_PKCS12_PATH/PASSPHRASE.
     """
-    signer = load_signer(*_configured(pkcs12_path, passphrase))
+    if signer is None:
+        signer = load_signer(*_configured(pkcs12_path, passphrase))
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
         page_count = int(writer.root["/Pages"]["/Count"])

@@ -31,7 +31,17 @@ def ensure_roles(**kwargs: Any) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     plans = {
         SECRETARIAT: ("view", "add", "change", "delete"),
-        ADMINISTRATOR: ("view", "add", "change", "delete", "sign", "transmit", "publish"),
+        ADMINISTRATOR: (
+            "view",
+            "add",
+            "change",
+            "delete",
+            "sign",
+            "transmit",
+            "publish",
+            # the signatories' certificates (members.register_signingcertificate)
+            "register",
+        ),
         ELECTED: ("view",),
     }
     for name, actions in plans.items():

@@ -9,6 +9,7 @@ from django import template
 from deliberations.models import Deliberation, SignatureConsent
 from deliberations.storage import get_signed
 from meetings.models import Session
+from members.certificates import active_certificate
 
 register = template.Library()
 
@@ -32,7 +33,6 @@ def signature_panel(
         c.role: c
         for c in SignatureConsent.objects.filter(kind=kind, **subject).select_related("user")
     }
-    perm = "meetings.sign_procesverbal" if kind == "pv" else "deliberations.sign_deliberation"
     roles = []
     for role, label in SignatureConsent.Role.choices:
         mandate = None
@@ -46,10 +46,11 @@ def signature_panel(
                 "label": label,
                 "mandate": mandate,
                 "consent": consent,
+                # Only the signatory's own account signs, with his own certificate.
                 "may_sign": consent is None
-                and mandate is not None
-                and (own or user.has_perm(perm))
+                and own
                 and not any(c.user_id == user.pk for c in consents.values()),
+                "certificate": active_certificate(mandate.person) if own and mandate else None,
                 "may_withdraw": consent is not None and consent.user_id == user.pk,
             }
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,9 +15,10 @@ from django.urls import reverse
 
 from deliberations.models import Deliberation
 from meetings.models import AgendaItem, Session
-from members.models import BodyAccess
-from pma_governance.demo.loader import DEMO_PASSWORD
-from tests.conftest import export_document, row_counts
+from members.models import BodyAccess, SigningCertificate
+from pma_governance.demo.loader import DEMO_PASSWORD, DEMO_SIGNING_PASSPHRASE
+from pma_governance.lib.pades import personal_signer, validate_pdf
+from tests.conftest import SIGNING_PASSPHRASE, export_document, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -225,9 +227,53 @@ def test_load_demo_sign_signs_what_was_signed_in_2023(signing_certificate: Path)
     assert aula.prefecture_identifier == "062-200060358-20230613-2023_PMA00192-DE"
     assert set(Deliberation.objects.values_list("status", flat=True)) == {"published"}
     assert ProcesVerbal.objects.get(session__date="2023-06-13").status == "draft"
-    # Loading again keeps what is signed as signed.
+    # Each act is signed by the president and the secretary, each with the certificate in
+    # his own name that the demo authority issued him, trusted through the demo root.
+    for document in SignedDocument.objects.all():
+        reports = validate_pdf(bytes(document.pdf))
+        assert [r.certificate_subject for r in reports] == ["Alain Bavay", "François Lemaire"]
+        assert all(r.intact and r.valid and r.trusted for r in reports)
+    # Loading again keeps what is signed as signed, and the certificates as issued.
+    certificates = set(SigningCertificate.objects.values_list("fingerprint", flat=True))
     call_command("load_demo", "--sign", stdout=io.StringIO())
     assert SignedDocument.objects.count() == 6
+    assert set(SigningCertificate.objects.values_list("fingerprint", flat=True)) == certificates
     # The public portal of the demo shows them.
     portal = Client().get(reverse("public:body", args=["PMA"])).content.decode()
     assert "2023/PMA00192" in portal
+
+
+def test_load_demo_issues_each_signatory_a_certificate_in_his_name(
+    signing_certificate: Path,
+) -> None:
+    call_command("load_demo", stdout=io.StringIO())
+
+    certificates = SigningCertificate.objects.select_related("person").order_by("common_name")
+    assert [(c.common_name, c.person.full_name) for c in certificates] == [
+        ("Alain Bavay", "Alain Bavay"),
+        ("François Lemaire", "François Lemaire"),
+    ]
+    for certificate in certificates:
+        assert "O=Pôle Métropolitain de l'Artois" in certificate.subject
+        assert "Autorité de certification des actes (démonstration)" in certificate.issuer
+        # Opened by the documented demo passphrase, and by it only.
+        personal_signer(bytes(certificate.pkcs12), DEMO_SIGNING_PASSPHRASE)
+
+
+def test_a_demo_loaded_before_the_certificates_gets_them_on_the_next_run(
+    settings: Any, tmp_path: Path, demo_certificate: Path
+) -> None:
+    settings.SIGNING_PKCS12_PATH = str(tmp_path / "absent.p12")  # no demo authority yet
+    call_command("load_demo", stdout=io.StringIO())
+    assert not SigningCertificate.objects.exists()
+
+    settings.SIGNING_PKCS12_PATH = str(demo_certificate)
+    settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
+    output = _load_demo("--if-empty")
+
+    assert "Démonstration déjà chargée." in output
+    assert sorted(SigningCertificate.objects.values_list("common_name", flat=True)) == [
+        "Alain Bavay",
+        "François Lemaire",
+    ]
+    assert "Certificat de signature de démonstration : Alain Bavay" in output

@@ -8,21 +8,21 @@ veraPDF (Java) is not available here: these are the structural checks it would s
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject
 
 from deliberations.models import Deliberation, SignedDocument
 from meetings.models import Session
 from pma_governance.documents.catalog import document_pdf
-from pma_governance.documents.signing import deliberation_sign, pv_sign
+from pma_governance.documents.consents import deliberation_sign, pv_sign
 from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.pades import validate_pdf
+from tests.signatories import Signatories
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +33,11 @@ TOP, RIGHT, BOTTOM, LEFT = 24 * MM, 20 * MM, 22 * MM, 22 * MM
 
 @pytest.fixture
 def signed(
-    seed_session: Session, admin_user: AbstractBaseUser, signing_certificate: Path
+    seed_session: Session, signatories: Callable[[Session], Signatories]
 ) -> dict[str, bytes]:
-    act = deliberation_sign(
-        deliberation=Deliberation.objects.get(number="2023/PMA00192"),
-        president_user=admin_user,
-        secretary_user=admin_user,
-    )
-    minutes = pv_sign(pv=seed_session.pv, president_user=admin_user, secretary_user=admin_user)
+    hands = signatories(seed_session)._asdict()
+    act = deliberation_sign(deliberation=Deliberation.objects.get(number="2023/PMA00192"), **hands)
+    minutes = pv_sign(pv=seed_session.pv, **hands)
     return {
         kind: bytes(SignedDocument.objects.get(pk=document.pk).pdf)
         for kind, document in (("deliberation", act), ("pv", minutes))

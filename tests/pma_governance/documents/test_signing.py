@@ -21,16 +21,17 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from deliberations import storage
-from deliberations.models import Deliberation, SignedDocument, Vote
+from deliberations.models import Deliberation, SignatureConsent, SignedDocument, Vote
 from meetings.models import Attendance, ProcesVerbal, Proxy, Session
-from members.models import Person
 from pma_governance.documents import catalog
-from pma_governance.documents.signing import deliberation_sign, pv_sign
+from pma_governance.documents.consents import Hand, deliberation_sign, pv_sign
 from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.db import frozen_refusal
 from pma_governance.lib.pades import validate_pdf
+from pma_governance.lib.roles import ADMINISTRATOR, ensure_roles
 from tests.conftest import Council
 from tests.factories import UserFactory, login_as
+from tests.signatories import SIGNATORY_PASSPHRASE, Signatories
 
 NUMBER = "2023/PMA00192"
 FROZEN = "Acte signé : les faits qu'il constate ne peuvent plus être modifiés"
@@ -49,10 +50,14 @@ def aula(seed_session: Session) -> Deliberation:
 
 
 @pytest.fixture
-def signed_aula(aula: Deliberation, admin_user: AbstractBaseUser) -> SignedDocument:
-    return deliberation_sign(
-        deliberation=aula, president_user=admin_user, secretary_user=admin_user
-    )
+def hands(seed_session: Session, signatories: Callable[[Session], Signatories]) -> Signatories:
+    """Alain Bavay (president) and François Lemaire (secretary), each with his certificate."""
+    return signatories(seed_session)
+
+
+@pytest.fixture
+def signed_aula(aula: Deliberation, hands: Signatories) -> SignedDocument:
+    return deliberation_sign(deliberation=aula, **hands._asdict())
 
 
 def refused(action: Callable[[], Any]) -> str:
@@ -69,6 +74,8 @@ def _check_signatures(pdf: bytes, certificate: Path) -> None:
         ("president", "Alain Bavay"),
         ("secretaire", "François Lemaire"),
     ]
+    # Two certificates, each in the name of its signatory, trusted through the demo root.
+    assert [r.certificate_subject for r in reports] == ["Alain Bavay", "François Lemaire"]
     assert all(r.intact and r.valid and r.trusted and r.ok for r in reports)
     # The secretary's signature, the last one, covers the whole file; the president's covers
     # its revision, which the secretary only extended with a signature (form filling).
@@ -87,17 +94,19 @@ def _text(pdf: bytes) -> str:
 
 
 def test_deliberation_and_pv_signed_validated_and_stored(
-    aula: Deliberation, admin_user: AbstractBaseUser, signing_certificate: Path
+    aula: Deliberation, hands: Signatories, signing_certificate: Path
 ) -> None:
-    act = deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
+    act = deliberation_sign(deliberation=aula, **hands._asdict())
     session = Session.objects.get(pk=aula.item.session_id)  # type: ignore[union-attr]
-    minutes = pv_sign(pv=session.pv, president_user=admin_user, secretary_user=admin_user)
+    minutes = pv_sign(pv=session.pv, **hands._asdict())
 
     for document in (act, minutes):
         pdf = bytes(SignedDocument.objects.get(pk=document.pk).pdf)
         _check_signatures(pdf, signing_certificate)
         assert document.sha256 == hashlib.sha256(pdf).hexdigest()
         assert [s["field"] for s in document.signatories] == ["president", "secretaire"]
+        subjects = [s["certificate"]["subject"] for s in document.signatories]
+        assert "CN=Alain Bavay" in subjects[0] and "CN=François Lemaire" in subjects[1]
     assert NUMBER in _text(bytes(act.pdf))
     assert "PROCÈS-VERBAL" in _text(bytes(minutes.pdf)).upper()
 
@@ -112,13 +121,13 @@ def test_deliberation_and_pv_signed_validated_and_stored(
 
 
 def test_projet_on_every_page_until_the_pv_is_signed_and_none_after(
-    seed_session: Session, admin_user: AbstractBaseUser
+    seed_session: Session, hands: Signatories
 ) -> None:
     draft = PdfReader(io.BytesIO(catalog.document_pdf("pv", session=seed_session)))
     assert len(draft.pages) > 1
     for number, page in enumerate(draft.pages, start=1):
         assert "PROJET — DOCUMENT NON SIGNÉ" in page.extract_text(), number
-    minutes = pv_sign(pv=seed_session.pv, president_user=admin_user, secretary_user=admin_user)
+    minutes = pv_sign(pv=seed_session.pv, **hands._asdict())
     signed = PdfReader(io.BytesIO(bytes(minutes.pdf)))
     for page in signed.pages:
         assert "DOCUMENT NON SIGNÉ" not in page.extract_text().upper()
@@ -208,20 +217,21 @@ def test_the_vote_tallies_cannot_change(signed_aula: SignedDocument) -> None:
 
 
 def test_signing_twice_or_before_the_vote_is_refused(
-    signed_aula: SignedDocument, admin_user: AbstractBaseUser, council: Council
+    signed_aula: SignedDocument, hands: Signatories, council: Council
 ) -> None:
     aula = Deliberation.objects.get(number=NUMBER)
     with pytest.raises(ValidationError, match=f"La délibération n° {NUMBER} est déjà signée"):
-        deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
+        deliberation_sign(deliberation=aula, **hands._asdict())
     draft = Deliberation.objects.get(item=council.items[1])
     with pytest.raises(ValidationError, match="n'a pas été votée"):
-        deliberation_sign(deliberation=draft, president_user=admin_user, secretary_user=admin_user)
+        deliberation_sign(deliberation=draft, **hands._asdict())
     assert SignedDocument.objects.count() == 1
 
 
 def test_an_incomplete_pv_is_refused(council: Council, admin_user: AbstractBaseUser) -> None:
+    hand = Hand(admin_user, SIGNATORY_PASSPHRASE)
     with pytest.raises(ValidationError) as excinfo:
-        pv_sign(pv=council.session.pv, president_user=admin_user, secretary_user=admin_user)
+        pv_sign(pv=council.session.pv, president=hand, secretary=hand)
     messages = excinfo.value.messages
     assert messages[0] == "Le procès-verbal de la séance du 13/06/2023 est incomplet."
     assert "La séance n'a pas de secrétaire de séance." in messages
@@ -232,39 +242,44 @@ def test_an_incomplete_pv_is_refused(council: Council, admin_user: AbstractBaseU
     assert ProcesVerbal.objects.get(session=council.session).status == "draft"
 
 
-def test_only_the_signatory_or_an_account_allowed_to_sign_may_sign(aula: Deliberation) -> None:
-    stranger = UserFactory()
-    session = Session.objects.select_related("secretary__person").get(pk=aula.item.session_id)  # type: ignore[union-attr]
-    secretary_account = UserFactory()
-    Person.objects.filter(pk=session.secretary.person_id).update(user=secretary_account)  # type: ignore[union-attr]
-    president_account = UserFactory()
-    Person.objects.filter(pk=session.president.person_id).update(user=president_account)  # type: ignore[union-attr]
+def test_only_the_signatorys_own_account_signs_even_with_the_sign_permission(
+    aula: Deliberation, hands: Signatories, admin_user: AbstractBaseUser
+) -> None:
+    # A superuser, and an administrator holding « sign_deliberation », are refused: the
+    # signature is accepted only from the account linked to the signatory's person.
+    administrator = UserFactory(groups=[ensure_roles()[ADMINISTRATOR]])
+    assert administrator.has_perm("deliberations.sign_deliberation")
+    for stranger in (admin_user, administrator):
+        with pytest.raises(ValidationError, match="ne peut signer en qualité de président"):
+            deliberation_sign(
+                deliberation=aula,
+                president=Hand(stranger, SIGNATORY_PASSPHRASE),
+                secretary=hands.secretary,
+            )
+    assert not SignatureConsent.objects.exists()
 
-    with pytest.raises(ValidationError, match="ne peut signer en qualité de président"):
-        deliberation_sign(
-            deliberation=aula, president_user=stranger, secretary_user=secretary_account
-        )
-
-    document = deliberation_sign(
-        deliberation=aula, president_user=president_account, secretary_user=secretary_account
-    )
+    document = deliberation_sign(deliberation=aula, **hands._asdict())
     assert [s["user"] for s in document.signatories] == [
-        president_account.get_username(),
-        secretary_account.get_username(),
+        hands.president.user.get_username(),
+        hands.secretary.user.get_username(),
     ]
 
 
-def test_a_failed_signature_leaves_the_act_unsigned(
-    aula: Deliberation, admin_user: AbstractBaseUser, settings: Any
+def test_a_wrong_passphrase_is_refused_and_nothing_is_written(
+    aula: Deliberation, hands: Signatories
 ) -> None:
-    settings.SIGNING_PKCS12_PASSPHRASE = "pas-la-bonne"
+    wrong = Hand(hands.president.user, "pas-la-bonne")
 
-    with pytest.raises(ValidationError, match="Phrase secrète du certificat incorrecte"):
-        deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
+    with pytest.raises(ValidationError) as excinfo:
+        deliberation_sign(deliberation=aula, president=wrong, secretary=hands.secretary)
 
+    assert excinfo.value.messages == [
+        "Phrase secrète du certificat incorrecte : rien n'a été signé."
+    ]
     aula.refresh_from_db()
     assert aula.status == Deliberation.Status.VOTED
     assert not SignedDocument.objects.exists()
+    assert not SignatureConsent.objects.exists()
     assert Session.objects.get(pk=aula.item.session_id).facts_frozen_at is None  # type: ignore[union-attr]
 
 

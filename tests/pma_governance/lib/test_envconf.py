@@ -28,8 +28,6 @@ def test_env_int_refuses_a_value_below_its_minimum_or_not_a_number(
         env_int("PMA_TEST_MINUTES", 60, minimum=1)
 
 
-
-
 def test_proxy_header_reads_the_wsgi_name_and_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SECURE_PROXY_SSL_HEADER", " HTTP_X_FORWARDED_PROTO , https ")
 

@@ -9,6 +9,7 @@ import html
 import io
 import re
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from deliberations.models import Deliberation, DeliberationAnnex, SignedDocument
 from meetings.models import ProcesVerbal, Session
-from pma_governance.documents.signing import deliberation_sign
+from pma_governance.documents.consents import deliberation_sign
 from pma_governance.prefecture.actes import ACTES_NAMESPACE
 from tests.factories import login_as
 from tests.pma_governance.prefecture.helpers import IDENTIFIER
@@ -35,6 +36,7 @@ from tests.pma_governance.publication.helpers import (
     sign_fast,
     sign_pv_fast,
 )
+from tests.signatories import Signatories
 
 pytestmark = pytest.mark.django_db
 
@@ -133,13 +135,13 @@ def test_zip_after_signature_holds_the_signed_pdf_as_stored_and_the_actes_metada
     admin: Client,
     aula: Deliberation,
     admin_user: AbstractBaseUser,
-    signing_certificate: Path,
+    signatories: Callable[[Session], Signatories],
 ) -> None:
     annex = admin.post(
         _url("annex_add", aula), {"title": "Convention de partenariat", "file": _pdf("conv.pdf")}
     )
     assert annex.status_code == 302
-    deliberation_sign(deliberation=aula, president_user=admin_user, secretary_user=admin_user)
+    deliberation_sign(deliberation=aula, **signatories(aula.item.session)._asdict())  # type: ignore[union-attr]
     stored = bytes(SignedDocument.objects.get(deliberation=aula).pdf)
     assert "Télécharger pour @ctes" in _detail(admin, aula)
 
@@ -253,11 +255,9 @@ def test_acknowledged_act_published_shows_the_receipt_publicly_and_serves_the_pd
     admin: Client,
     aula: Deliberation,
     admin_user: AbstractBaseUser,
-    signing_certificate: Path,
+    signatories: Callable[[Session], Signatories],
 ) -> None:
-    signed = deliberation_sign(
-        deliberation=aula, president_user=admin_user, secretary_user=admin_user
-    )
+    signed = deliberation_sign(deliberation=aula, **signatories(aula.item.session)._asdict())  # type: ignore[union-attr]
     today = timezone.localdate()
     admin.post(_url("prefecture_sent", aula), {"sent_on": "2023-06-15"})
     admin.post(

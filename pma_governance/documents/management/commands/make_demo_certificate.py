@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pma_governance.lib.certificates import make_demo_certificate, root_pem_path
+from pma_governance.lib.certificates import make_demo_certificate, root_key_path, root_pem_path
 
 
 class Command(BaseCommand):
@@ -47,5 +47,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Autorité racine (à déclarer comme certificat de confiance) : {root_pem_path(path)}"
+        )
+        self.stdout.write(
+            f"Clé de l'autorité (émet les certificats personnels des signataires de la "
+            f"démonstration, load_demo) : {root_key_path(path)}"
         )
         self.stdout.write("Phrase secrète : celle de SIGNING_PKCS12_PASSPHRASE.")
