@@ -8,7 +8,7 @@ whatever the code path — admin, command or shell.
 
 Who and from where come from the request being served: `SecurityRequestMiddleware` keeps it
 for the time of the request. The client's address is REMOTE_ADDR, or the last address of
-X-Forwarded-For when `BEHIND_TRUSTED_PROXY` says a reverse proxy we trust appended it.
+X-Forwarded-For as `TRUSTED_PROXY_COUNT` says (`lib.http.client_ip`, as django-axes sees it).
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from ipaddress import ip_address
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -28,6 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.http import HttpRequest, HttpResponse
 
 from members.models import Body, BodyAccess, Person, SecurityEvent
+from pma_governance.lib import http
 
 logger = logging.getLogger("pma_governance.security")
 
@@ -54,17 +53,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address: the proxy's header only when the settings trust a proxy."""
     if request is None:
         return None
-    raw = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "BEHIND_TRUSTED_PROXY", False):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        # The trusted proxy appends the address it received from: the last one, never the
-        # first (which the client itself may have written).
-        if forwarded and forwarded[-1]:
-            raw = forwarded[-1]
-    try:
-        return str(ip_address(raw))
-    except ValueError:
-        return None
+    return http.client_ip(request)
 
 
 def _actor(user: Any, request: HttpRequest | None) -> Any:

@@ -251,10 +251,6 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "secretariat@pma-governance.l
 SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", str(VAR_DIR / "signing" / "demo.p12"))
 SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "demo")
 
-# Behind one reverse proxy we trust, the client's address is the last one it appended to
-# X-Forwarded-For (security journal); otherwise REMOTE_ADDR, and the header is ignored.
-BEHIND_TRUSTED_PROXY = env_bool("BEHIND_TRUSTED_PROXY", default=False)
-
 # HTTPS and cookies (README « Mise en production »: the table gives the production values,
 # which `manage.py check --deploy --fail-level WARNING` accepts).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)

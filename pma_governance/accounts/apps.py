@@ -11,8 +11,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
+        from members.security import lockout_record
         from pma_governance.accounts.lifetime import stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="accounts_stamp_login")
+        # A lockout goes to the security journal, with who and from where.
+        user_locked_out.connect(lockout_record, dispatch_uid="accounts_lockout_journal")

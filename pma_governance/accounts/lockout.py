@@ -11,24 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pma_governance.accounts.lifetime import duration_text
+from pma_governance.lib import http
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the address the outermost of the
-    TRUSTED_PROXY_COUNT reverse proxies saw, from the end of X-Forwarded-For.
-
-    The left-hand entries of X-Forwarded-For are whatever the client sent: never trusted.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """django-axes' view of the client's address (`lib.http.client_ip`)."""
+    return http.client_ip(request) or str(request.META.get("REMOTE_ADDR", ""))
 
 
 def lockout_message() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from ipaddress import ip_address
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,29 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, quote_etag
 
 from pma_governance.lib.limits import CONTROL_CHARACTERS, french_count, strip_controls
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT reverse proxies,
+    the address the outermost of them saw, counted from the end of X-Forwarded-For.
+
+    The left-hand entries of X-Forwarded-For are whatever the client sent: never trusted.
+    None when the address is not one (a test client's, a broken proxy's).
+    """
+    raw = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            raw = forwarded[-proxies]
+    try:
+        return str(ip_address(raw))
+    except ValueError:
+        return None
 
 
 def url_date(value: str) -> dt.date:

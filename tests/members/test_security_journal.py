@@ -27,6 +27,7 @@ from pma_governance.lib.history import event_model
 from pma_governance.lib.roles import ADMINISTRATOR
 from tests.factories import BodyFactory, Role, UserFactory, login_as
 from tests.pma_governance.publication.helpers import sign_fast
+from tests.signatories import SIGNATORY_PASSPHRASE, with_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_the_proxy_header_is_believed_only_behind_a_trusted_proxy(
         )
 
     attempt()
-    settings.BEHIND_TRUSTED_PROXY = True  # type: ignore[attr-defined]
+    settings.TRUSTED_PROXY_COUNT = 1  # type: ignore[attr-defined]
     attempt()
 
     ips = list(
@@ -152,8 +153,11 @@ def test_each_signature_and_the_seal_are_recorded(
     secretary_user, secretary = _signatory(seed_session, "elu", "lemaire")
     url = reverse("deliberations:signature", args=[aula.pk])
 
-    president.post(url, {"role": "president"}, REMOTE_ADDR="192.0.2.10")
-    secretary.post(url, {"role": "secretary"}, REMOTE_ADDR="192.0.2.11")
+    for user in (president_user, secretary_user):
+        with_certificate(Person.objects.get(user=user))
+    signing = {"passphrase": SIGNATORY_PASSPHRASE}
+    president.post(url, {"role": "president", **signing}, REMOTE_ADDR="192.0.2.10")
+    secretary.post(url, {"role": "secretary", **signing}, REMOTE_ADDR="192.0.2.11")
 
     events = list(SecurityEvent.objects.filter(kind=Kind.SIGNATURE).order_by("pk"))
     assert [(e.user_id, e.ip) for e in events] == [
@@ -161,8 +165,8 @@ def test_each_signature_and_the_seal_are_recorded(
         (secretary_user.pk, "192.0.2.11"),
         (secretary_user.pk, "192.0.2.11"),
     ]
-    assert events[0].detail == (
-        "Délibération n° 2023/PMA00192 : signature de Alain Bavay, président de séance."
+    assert events[0].detail.startswith(
+        "Délibération n° 2023/PMA00192 : signature de Alain Bavay, président de séance (certificat "
     )
     aula.refresh_from_db()
     assert "PDF signé et scellé (SHA-256 " in events[2].detail

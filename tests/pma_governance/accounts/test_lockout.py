@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from members.models import SecurityEvent
 from tests.factories import DEFAULT_PASSWORD, SuperUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,16 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client: Client, set
 
     assert forged.status_code == 429
     assert colleague.status_code == 302
+
+
+def test_a_lockout_is_written_in_the_security_journal_with_the_address(client: Client) -> None:
+    UserFactory(username="lucie")
+
+    with time_machine.travel(START, tick=False):
+        locked = _fail_until_locked(client, reverse("login"), "lucie")
+
+    assert locked.status_code == 429
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.LOCKOUT)
+    assert (event.username, event.ip) == ("lucie", "127.0.0.1")
+    failures = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN_FAILED)
+    assert failures.count() == settings.AXES_FAILURE_LIMIT
