@@ -1,10 +1,10 @@
 """Errors, in French: an HTML page for people, JSON under the API.
 
 The root URLconf names these handlers (`handler400`…`handler500`); the login middleware
-(pma_governance.middleware) answers the API the same way. Pages render without the request: no context
-processor runs, so a page shows even when the database is down (templates/500.html), and a
-message of our own views (« Aucune délibération publiée sous ce numéro. ») is shown, never
-Django's English ones.
+(pma_governance.middleware) answers the API the same way. Pages render without the
+request: no context processor runs, so a page shows even when the database is down
+(templates/500.html). A message of our own views (« Aucune délibération publiée sous ce
+numéro. ») is shown, never Django's English ones.
 """
 
 from __future__ import annotations

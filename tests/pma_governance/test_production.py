@@ -234,7 +234,7 @@ def served(transactional_db: None, tmp_path: Path) -> Iterator[Served]:
     env = _clean_environment(
         DATABASE_URL=_test_database_url(),
         PORT=str(port),
-        HOST="127.0.0.1",
+        BIND_ADDRESS="127.0.0.1",
         # DEBUG is left as it is (on, here): `make serve` turns it off.
         DEBUG="1",
         SECRET_KEY=secrets.token_urlsafe(50),
