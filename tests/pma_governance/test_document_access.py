@@ -158,6 +158,9 @@ def secrets() -> Secrets:
         "year": ["2023"],
         # A deliberation by number or by primary key (API, public pages).
         "ref": [n.replace("/", "-") for n in numbers] + ids,
+        # The password reset link: an account's id in base64 and a token (none valid here).
+        "uidb64": ["MQ", "NzAwMQ"],
+        "token": ["x", "set-password"],
     }
     drafts_only = {
         **values,
