@@ -297,6 +297,29 @@ def test_annexes_are_pdf_only_and_at_most_20_mo(admin: Client, aula: Deliberatio
     annex = DeliberationAnnex.objects.get()
     download = admin.get(reverse("deliberations:annex_file", args=[aula.pk, annex.pk]))
     assert download.content == bytes(annex.content)
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("inline")
+
+
+def test_an_annex_that_is_not_a_pdf_is_downloaded_never_opened_in_the_site(
+    admin: Client, aula: Deliberation
+) -> None:
+    # What the admin's upload keeps of a page: the type the browser claimed.
+    page = b"<script>fetch('/deliberations/')</script>"
+    annex = DeliberationAnnex.objects.create(
+        deliberation=aula,
+        title="Page",
+        filename="page.html",
+        content_type="text/html",
+        content=page,
+        sha256=hashlib.sha256(page).hexdigest(),
+    )
+
+    download = admin.get(reverse("deliberations:annex_file", args=[aula.pk, annex.pk]))
+
+    assert download.content == page
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"] == 'attachment; filename="page.html"'
 
 
 def test_no_annex_once_the_act_is_transmitted(admin: Client, aula: Deliberation) -> None:
