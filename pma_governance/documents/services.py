@@ -132,15 +132,10 @@ def signature_give(
     return signed
 
 
-def _consent_subject(consent: SignatureConsent) -> str:
-    if consent.deliberation is not None:
-        return f"Délibération n° {consent.deliberation.number}"
-    assert consent.session is not None
-    return f"Procès-verbal de la séance du {consent.session.date:%d/%m/%Y}"
-
-
-def _signed_what(kind: str, session: Session, deliberation: Deliberation | None) -> str:
+def _signed_what(kind: str, session: Session | None, deliberation: Deliberation | None) -> str:
+    """What is signed, as the security journal names it."""
     if kind == "pv":
+        assert session is not None
         return f"Procès-verbal de la séance du {session.date:%d/%m/%Y}"
     assert deliberation is not None
     return f"Délibération n° {deliberation.number}"
@@ -159,8 +154,8 @@ def signature_withdraw(*, consent: Any, user: Any) -> None:
     record_event(
         kind=SecurityEvent.Kind.SIGNATURE,
         user=user,
-        detail=f"{_consent_subject(consent)} : signature du "
-        f"{ROLE_LABELS.get(consent.role, consent.role)} retirée.",
+        detail=f"{_signed_what(consent.kind, consent.session, consent.deliberation)} : "
+        f"signature du {ROLE_LABELS.get(consent.role, consent.role)} retirée.",
     )
 
 
