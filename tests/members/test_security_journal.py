@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from deliberations.models import Deliberation
+from deliberations.models import Deliberation, SignatureConsent
 from meetings.models import Session
 from members.models import BodyAccess, Mandate, Person, SecurityEvent
 from members.security import lockout_record, record_event
@@ -171,6 +171,20 @@ def test_each_signature_and_the_seal_are_recorded(
     aula.refresh_from_db()
     assert "PDF signé et scellé (SHA-256 " in events[2].detail
     assert aula.status == "signed"
+
+
+def test_a_withdrawn_signature_is_recorded(seed_session: Session, aula: Deliberation) -> None:
+    user, president = _signatory(seed_session, "administrator", "bavay")
+    president.post(reverse("deliberations:signature", args=[aula.pk]), {"role": "president"})
+    consent = SignatureConsent.objects.get(user=user)
+
+    president.post(reverse("deliberations:signature_withdraw", args=[consent.pk]))
+
+    withdrawn = _last(Kind.SIGNATURE)
+    assert withdrawn.user_id == user.pk
+    assert withdrawn.detail == (
+        "Délibération n° 2023/PMA00192 : signature du président de séance retirée."
+    )
 
 
 def test_a_refused_signature_leaves_no_event(seed_session: Session, aula: Deliberation) -> None:

@@ -326,6 +326,22 @@ def test_a_secretary_cannot_grant_himself_a_body_nor_sign_as_the_president(
     assert "Administration" not in client.get(reverse("home")).content.decode()
 
 
+def test_no_page_of_the_app_links_a_person_to_an_account(client: Client, admin_rows: Body) -> None:
+    """Only a superuser links a person to an account (admin): the app's form has no such field."""
+    secretary = login_as(client, "secretariat", admin_rows, username="secretaire")
+    person = Person.objects.filter(mandates__body=admin_rows, user__isnull=True).first()
+    assert person is not None
+
+    response = client.post(
+        reverse("members:person_edit", args=[person.pk]),
+        {"civility": person.civility, "last_name": "Renommé", "user": secretary.pk},
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert (person.last_name, person.user_id) == ("Renommé", None)
+
+
 def test_the_admin_login_tells_a_secretary_it_is_for_superusers(client: Client) -> None:
     UserFactory(username="secretariat", password="un-mot-de-passe-solide", is_staff=True)
 
