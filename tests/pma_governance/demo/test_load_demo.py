@@ -216,9 +216,12 @@ def test_load_demo_sign_signs_what_was_signed_in_2023(signing_certificate: Path)
     assert aula.prefecture_identifier == "062-200060358-20230613-2023_PMA00192-DE"
     assert set(Deliberation.objects.values_list("status", flat=True)) == {"published"}
     assert ProcesVerbal.objects.get(session__date="2023-06-13").status == "draft"
+    # Received in prefecture and published: its stamped copy (copie exécutoire) is made.
+    assert SignedDocument.objects.filter(kind="executoire", deliberation=aula).exists()
     # Loading again keeps what is signed as signed.
     call_command("load_demo", "--sign", stdout=io.StringIO())
-    assert SignedDocument.objects.count() == 6
+    assert SignedDocument.objects.exclude(kind="executoire").count() == 6
+    assert SignedDocument.objects.filter(kind="executoire").count() == 1
     # The public portal of the demo shows them.
     portal = Client().get(reverse("public:body", args=["PMA"])).content.decode()
     assert "2023/PMA00192" in portal
