@@ -369,6 +369,8 @@ class SignedDocument(models.Model):
     class Kind(models.TextChoices):
         PV = "pv", "Procès-verbal"
         DELIBERATION = "deliberation", "Délibération"
+        # The signed act with the body's sealed stamp: received in prefecture, published.
+        EXECUTOIRE = "executoire", "Copie exécutoire tamponnée"
         LISTE = "liste", "Liste des délibérations"
         CONVOCATION = "convocation", "Convocation"
 
@@ -401,12 +403,17 @@ class SignedDocument(models.Model):
         verbose_name_plural = "documents signés"
         ordering = ["-signed_at"]
         constraints = [
-            # A deliberation is signed on its own; the other documents belong to a session.
+            # A deliberation (and its stamped copy) stands on its own; the other documents
+            # belong to a session.
             models.CheckConstraint(
                 condition=(
-                    Q(kind="deliberation", deliberation__isnull=False, session__isnull=True)
+                    Q(
+                        kind__in=["deliberation", "executoire"],
+                        deliberation__isnull=False,
+                        session__isnull=True,
+                    )
                     | (
-                        ~Q(kind="deliberation")
+                        ~Q(kind__in=["deliberation", "executoire"])
                         & Q(session__isnull=False, deliberation__isnull=True)
                     )
                 ),

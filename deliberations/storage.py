@@ -26,7 +26,10 @@ FILE_STEMS = {
     "convocation": "convocation",
     "emargement": "feuille-d-emargement",
     "deliberation": "deliberation",
+    "executoire": "deliberation",
 }
+# Documents about one deliberation: the signed act and its stamped copy (`executoire`).
+DELIBERATION_KINDS = frozenset({"deliberation", "executoire"})
 
 
 ALREADY_SIGNED = "Ce document est déjà signé : sa version signée est conservée telle quelle."
@@ -40,7 +43,7 @@ def _subject(
     kind: str, session: Session | None, deliberation: Deliberation | None
 ) -> dict[str, Any]:
     # A deliberation is signed on its own; every other document belongs to a session.
-    if kind == "deliberation":
+    if kind in DELIBERATION_KINDS:
         return {"deliberation": deliberation, "session": None}
     return {"session": session, "deliberation": None}
 
@@ -100,12 +103,14 @@ def signed_bytes(document: SignedDocument) -> bytes:
 def document_filename(
     kind: str, *, session: Session | None = None, deliberation: Deliberation | None = None
 ) -> str:
-    """« PMA-2023-06-13-proces-verbal.pdf », « PMA-deliberation-2023-PMA00192.pdf »."""
+    """« PMA-2023-06-13-proces-verbal.pdf », « PMA-deliberation-2023-PMA00192.pdf »,
+    « PMA-deliberation-2023-PMA00192-executoire.pdf » (the stamped copy)."""
     if kind not in FILE_STEMS:
         raise ValueError(f"Document inconnu « {kind} » (attendu : {', '.join(FILE_STEMS)}).")
-    if kind == "deliberation" and deliberation is not None:
+    if kind in DELIBERATION_KINDS and deliberation is not None:
         number = (deliberation.number or f"projet-{deliberation.pk}").replace("/", "-")
-        return f"{deliberation.body.short_name}-{FILE_STEMS[kind]}-{number}.pdf"
+        suffix = "-executoire" if kind == "executoire" else ""
+        return f"{deliberation.body.short_name}-{FILE_STEMS[kind]}-{number}{suffix}.pdf"
     if session is None:
         raise ValueError("Ce document porte sur une séance : indiquez la séance.")
     return f"{session.body.short_name}-{session.date:%Y-%m-%d}-{FILE_STEMS[kind]}.pdf"

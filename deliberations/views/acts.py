@@ -14,6 +14,7 @@ from django.urls import reverse
 from deliberations import selectors, services
 from deliberations.access import get_deliberation_for_user
 from deliberations.actes import NATURES, matiere_label
+from deliberations.executoire import stamped_copy_facts
 from deliberations.forms import DeliberationFilterForm, DeliberationForm, VisaTemplateForm
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import AgendaItem
@@ -21,6 +22,7 @@ from members.access import get_body_for_user, require_perm
 from members.models import Body
 from members.selectors import bodies_for_user
 from pma_governance.lib.richtext import normalize
+from pma_governance.lib.wording import ORIGINAL_LABEL
 
 PAGE_SIZE = 25
 
@@ -96,6 +98,7 @@ def deliberation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and _can(request, "deliberations.change_deliberation"),
             "deletable": deliberation.status == Deliberation.Status.DRAFT
             and _can(request, "deliberations.delete_deliberation"),
+            **_documents(deliberation),
         },
     )
 
@@ -289,6 +292,14 @@ def _visas_url(body: Body) -> str:
 # Its panel sits on the act's page; the prefecture and publication features post to it.
 
 
+def _documents(deliberation: Deliberation) -> dict[str, Any]:
+    """The signed original and its stamped copy, as the follow-up panel labels them."""
+    return {
+        "original_label": ORIGINAL_LABEL,
+        "executoire": stamped_copy_facts(deliberation) if deliberation.is_signed else None,
+    }
+
+
 def follow_up_done(request: HttpRequest, deliberation: Deliberation, message: str) -> HttpResponse:
     """Back to the act's follow-up panel, with what was recorded."""
     messages.success(request, message)
@@ -301,5 +312,5 @@ def follow_up_page(request: HttpRequest, deliberation: Deliberation, **forms: An
     return render(
         request,
         "deliberations/follow_up.html",
-        {"nav": "deliberations", "d": deliberation, **forms},
+        {"nav": "deliberations", "d": deliberation, **_documents(deliberation), **forms},
     )

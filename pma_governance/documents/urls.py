@@ -12,6 +12,11 @@ from pma_governance.documents import views
 urlpatterns = [
     path("seances/<int:pk>/<slug:kind>.pdf", views.session_document, name="session_document"),
     path("deliberations/<int:pk>.pdf", views.deliberation_document, name="deliberation_document"),
+    path(
+        "deliberations/<int:pk>-executoire.pdf",
+        views.deliberation_executoire_document,
+        name="deliberation_executoire_document",
+    ),
 ]
 
 # Under /seances/, in the `meetings` namespace.

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deliberations.access import get_deliberation_for_user
+from deliberations.executoire import stamped_copy
 from deliberations.models import SignatureConsent, SignedDocument
 from deliberations.selectors import deliberations_for_user, published_deliberations
 from deliberations.services import erratum_create
@@ -76,7 +77,7 @@ def session_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
-@require_safe
+@require_safe  # GET and HEAD
 def deliberation_document(request: HttpRequest, pk: int) -> HttpResponse:
     deliberation = get_deliberation_for_user(request, pk)
     if deliberation.item is None:
@@ -91,6 +92,20 @@ def deliberation_document(request: HttpRequest, pk: int) -> HttpResponse:
         filename=filename,
         cache_control=DRAFT_CACHE,
     )
+
+
+@require_safe  # GET and HEAD
+def deliberation_executoire_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The act's stamped copy (copie exécutoire), exactly as sealed; the original is above."""
+    deliberation = get_deliberation_for_user(request, pk)
+    copy = stamped_copy(deliberation)
+    if copy is None:
+        raise Http404(
+            "Pas de copie exécutoire : elle est produite une fois l'accusé de réception de la "
+            "préfecture et la publication enregistrés."
+        )
+    filename = document_filename("executoire", deliberation=deliberation)
+    return _signed_response(request, copy, filename)
 
 
 # --- Signing in the app: each signatory signs from his own account ---------------------

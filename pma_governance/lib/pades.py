@@ -54,6 +54,7 @@ __all__ = [
     "load_signer",
     "personal_signer",
     "reserved_box",
+    "seal_pdf",
     "sha256_hex",
     "sign_pdf",
     "signature_mention",
@@ -234,6 +235,53 @@ def sign_pdf(
         )
     except (PdfError, PyHankoSigningError) as exc:
         raise SigningError(f"Signature impossible : {exc}") from exc
+    return bytes(output.getbuffer())
+
+
+def seal_pdf(
+    pdf: bytes,
+    *,
+    mention: str,
+    name: str,
+    field_name: str,
+    reason: str,
+    location: str = "",
+    fallback_box: tuple[int, int, int, int],
+    fallback_page: int = 0,
+    pkcs12_path: str | None = None,
+    passphrase: str | None = None,
+) -> bytes:
+    """`pdf` sealed by the body: one more PAdES signature, in a new revision, whose visible
+    stamp reads `mention` (the signatures already there stay valid: a signature added in
+    an incremental revision is a change pyHanko accepts, where a plain annotation is not).
+
+    The stamp goes where the document reserves it for `field_name` (`reserved_box`), else
+    into `fallback_box` of `fallback_page` (documents made before the space was reserved).
+    The certificate defaults to settings.SIGNING_PKCS12_PATH/PASSPHRASE: the body's own.
+    """
+    signer = load_signer(*_configured(pkcs12_path, passphrase))
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf))
+        if any(fields.enumerate_sig_fields(writer, filled_status=True, with_name=field_name)):
+            raise SigningError(f"Le champ de signature « {field_name} » est déjà signé.")
+        page, box = reserved_box(writer, field_name) or (fallback_page, fallback_box)
+        _align_producer(writer)
+        sealer = signers.PdfSigner(
+            signers.PdfSignatureMetadata(
+                field_name=field_name,
+                name=name,
+                reason=reason,
+                location=location or None,
+                md_algorithm="sha256",
+                subfilter=fields.SigSeedSubFilter.PADES,
+            ),
+            signer=signer,
+            stamp_style=_STAMP_STYLE,
+            new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),
+        )
+        output = sealer.sign_pdf(writer, appearance_text_params={"mention": mention})
+    except (PdfError, PyHankoSigningError, KeyError, TypeError, ValueError) as exc:
+        raise SigningError(f"Le document n'a pu être scellé : {exc}") from exc
     return bytes(output.getbuffer())
 
 

@@ -438,6 +438,36 @@ def prefecture_receipt(received_on: dt.date | None, identifier: str) -> str | No
     return f"Reçu en préfecture le {numeric_date(received_on)}"
 
 
+def executoire_stamp(
+    received_on: dt.date, identifier: str, published_on: dt.date
+) -> tuple[str, str]:
+    """The two lines the stamped copy of an act bears (CGCT L2131-1: executory once
+    transmitted to the prefect and published): « Reçu en préfecture le 19/06/2023,
+    identifiant 062-…-DE ; publié le 20/06/2023 », « Acte rendu exécutoire après
+    transmission en préfecture le 19/06/2023 et publication le 20/06/2023 ».
+
+    The transmission's date is the accusé de réception's: the act is transmitted when the
+    prefecture receives it.
+    """
+    received, published = numeric_date(received_on), numeric_date(published_on)
+    return (
+        f"Reçu en préfecture le {received}, identifiant {identifier} ; publié le {published}",
+        f"Acte rendu exécutoire après transmission en préfecture le {received} et "
+        f"publication le {published}",
+    )
+
+
+ORIGINAL_LABEL = "Original signé électroniquement (fait foi)"
+
+
+def executoire_label(received_on: dt.date, published_on: dt.date) -> str:
+    """« Copie exécutoire tamponnée : reçue en préfecture le 19/06/2023, publiée le 20/06/2023 »."""
+    return (
+        f"Copie exécutoire tamponnée : reçue en préfecture le {numeric_date(received_on)}, "
+        f"publiée le {numeric_date(published_on)}"
+    )
+
+
 def calendar_intro(president_civility: str, assembly: str, years: Sequence[int]) -> str:
     """« Monsieur le Président rappelle le calendrier des séances du Comité syndical programmées
     en 2023 et invite chacun à bien vouloir les noter à son agenda : »"""

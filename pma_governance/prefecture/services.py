@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliberations.actes import nature_abbreviation
+from deliberations.executoire import ack_change_problems, stamped_copy_when_due
 from deliberations.models import (
     ACK_IDENTIFIER_RE,
     Deliberation,
@@ -180,7 +181,10 @@ def identifier_problems(deliberation: Deliberation, identifier: str) -> list[str
 def prefecture_record_ack(
     *, deliberation: Deliberation, received_on: dt.date, identifier: str
 ) -> Deliberation:
-    """Record the accusé de réception: its date and the identifier, which must be this act's."""
+    """Record the accusé de réception: its date and the identifier, which must be this act's.
+
+    Once the act is also published, its stamped copy (copie exécutoire) is made; from then
+    on the accusé it states may no longer change."""
     deliberation = _locked_signed(deliberation)
     identifier = identifier.strip()
     sent = deliberation.prefecture_sent_on
@@ -197,6 +201,7 @@ def prefecture_record_ack(
     if received_on > timezone.localdate():
         problems.append(f"La date de réception ({received_on:%d/%m/%Y}) est dans le futur.")
     problems += identifier_problems(deliberation, identifier)
+    problems += ack_change_problems(deliberation, received_on=received_on, identifier=identifier)
     if problems:
         raise ValidationError(problems)
     deliberation.prefecture_received_on = received_on
@@ -212,6 +217,8 @@ def prefecture_record_ack(
         detail=f"Délibération n° {deliberation.number} : accusé de réception {identifier} du "
         f"{received_on:%d/%m/%Y}.",
     )
+    # Already published: the act is now executory, its stamped copy is made.
+    stamped_copy_when_due(deliberation=deliberation)
     return deliberation
 
 

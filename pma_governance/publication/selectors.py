@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Greatest
 
+from deliberations.executoire import copy_signatories
 from deliberations.models import Deliberation, Erratum, Vote
 from deliberations.selectors import published_deliberations, published_pvs
 from deliberations.statements import votes_with_names
@@ -85,11 +86,11 @@ def public_deliberation(body: Body, pk: int) -> Deliberation:
 
 
 def public_deliberation_by_slug(body: Body, slug: str) -> Deliberation:
-    """The published deliberation whose number gives `slug`, with its errata;
-    Deliberation.DoesNotExist otherwise."""
+    """The published deliberation whose number gives `slug`, with its errata and what its
+    stamped copy states (`executoire_signatories`); Deliberation.DoesNotExist otherwise."""
     found = list(
         public_deliberations(body)
-        .annotate(slug=_number_slug_sql())
+        .annotate(slug=_number_slug_sql(), executoire_signatories=copy_signatories())
         .filter(slug=slug)
         .prefetch_related(Prefetch("errata", queryset=Erratum.objects.order_by("date", "id")))
         .order_by("id")[:1]

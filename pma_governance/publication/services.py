@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from deliberations.executoire import stamped_copy_when_due
 from deliberations.models import Deliberation
 from deliberations.storage import get_signed
 from meetings.models import ProcesVerbal
@@ -32,7 +33,9 @@ def _date_problems(published_on: dt.date, signed_at: dt.datetime | None) -> list
 
 @transaction.atomic
 def deliberation_publish(*, deliberation: Deliberation, published_on: dt.date) -> Deliberation:
-    """Publish a signed deliberation: its signed PDF goes online with the publication date."""
+    """Publish a signed deliberation: its signed PDF goes online with the publication date.
+
+    Once the accusé de réception is also recorded, the act's stamped copy is made."""
     # Lock the act: two publications at once must not both pass the checks.
     deliberation = (
         Deliberation.objects.select_for_update(of=("self",))
@@ -63,6 +66,7 @@ def deliberation_publish(*, deliberation: Deliberation, published_on: dt.date) -
         kind=SecurityEvent.Kind.PUBLICATION,
         detail=f"Délibération n° {deliberation.number} publiée le {published_on:%d/%m/%Y}.",
     )
+    stamped_copy_when_due(deliberation=deliberation)
     return deliberation
 
 

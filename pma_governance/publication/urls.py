@@ -42,6 +42,11 @@ portal_patterns = [
         name="deliberation_pdf",
     ),
     path(
+        "<slug:short_name>/deliberations/<int:pk>-executoire.pdf",
+        views.deliberation_executoire_pdf,
+        name="deliberation_executoire_pdf",
+    ),
+    path(
         "<slug:short_name>/deliberations/<slug:ref>/",
         views.deliberation_page,
         name="deliberation",

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from deliberations.access import get_deliberation_for_user
 from deliberations.actes import NATURES, matiere_label, matiere_path
+from deliberations.executoire import facts_of_signatories, stamped_copy
 from deliberations.models import Deliberation, SignedDocument
 from deliberations.selectors import published_pvs
 from deliberations.statements import vote_context
@@ -173,6 +174,10 @@ def deliberation_page(request: HttpRequest, short_name: str, ref: str) -> HttpRe
                 deliberation.prefecture_received_on, deliberation.prefecture_identifier
             ),
             "errata": list(deliberation.errata.all()),
+            "executoire": facts_of_signatories(
+                getattr(deliberation, "executoire_signatories", None)
+            ),
+            "original_label": w.ORIGINAL_LABEL,
         },
     )
 
@@ -205,16 +210,29 @@ def liste(request: HttpRequest, short_name: str, day: str) -> HttpResponse:
     )
 
 
-@login_not_required
-@require_safe
-def deliberation_pdf(request: HttpRequest, short_name: str, pk: int) -> HttpResponse:
-    body = _body(short_name)
+def _public_deliberation(short_name: str, pk: int) -> Deliberation:
     try:
-        deliberation = public.public_deliberation(body, pk)
+        return public.public_deliberation(_body(short_name), pk)
     except Deliberation.DoesNotExist:
         raise Http404("Aucune délibération publiée sous ce numéro.") from None
+
+
+@login_not_required
+@require_safe  # GET and HEAD
+def deliberation_pdf(request: HttpRequest, short_name: str, pk: int) -> HttpResponse:
+    """The signed original, which is authoritative (« fait foi »)."""
+    deliberation = _public_deliberation(short_name, pk)
     filename = document_filename("deliberation", deliberation=deliberation)
     return _signed_pdf(request, get_signed("deliberation", deliberation=deliberation), filename)
+
+
+@login_not_required
+@require_safe  # GET and HEAD
+def deliberation_executoire_pdf(request: HttpRequest, short_name: str, pk: int) -> HttpResponse:
+    """The stamped copy (copie exécutoire): the original sealed with its receipt and publication."""
+    deliberation = _public_deliberation(short_name, pk)
+    filename = document_filename("executoire", deliberation=deliberation)
+    return _signed_pdf(request, stamped_copy(deliberation), filename)
 
 
 @login_not_required

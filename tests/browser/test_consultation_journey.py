@@ -87,7 +87,7 @@ def test_a_visitor_reads_published_acts_only(
     expect(page.locator("main")).not_to_contain_text("2023/PMA00193")
     page.get_by_role("link", name="2023/PMA00192").first.click()
     expect(page.locator("main")).to_contain_text("publiée le 20/06/2023")
-    pdf = page.get_by_role("link", name="Télécharger la délibération signée (PDF)")
+    pdf = page.get_by_role("link", name="Original signé électroniquement (fait foi) (PDF)")
     response = page.request.get(base + (pdf.get_attribute("href") or ""))
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -229,14 +229,17 @@ def test_load_demo_sign_signs_what_was_signed_in_2023(signing_certificate: Path)
     assert ProcesVerbal.objects.get(session__date="2023-06-13").status == "draft"
     # Each act is signed by the president and the secretary, each with the certificate in
     # his own name that the demo authority issued him, trusted through the demo root.
-    for document in SignedDocument.objects.all():
+    for document in SignedDocument.objects.exclude(kind="executoire"):
         reports = validate_pdf(bytes(document.pdf))
         assert [r.certificate_subject for r in reports] == ["Alain Bavay", "François Lemaire"]
         assert all(r.intact and r.valid and r.trusted for r in reports)
+    # Received in prefecture and published: its stamped copy (copie exécutoire) is made.
+    assert SignedDocument.objects.filter(kind="executoire", deliberation=aula).exists()
     # Loading again keeps what is signed as signed, and the certificates as issued.
     certificates = set(SigningCertificate.objects.values_list("fingerprint", flat=True))
     call_command("load_demo", "--sign", stdout=io.StringIO())
-    assert SignedDocument.objects.count() == 6
+    assert SignedDocument.objects.exclude(kind="executoire").count() == 6
+    assert SignedDocument.objects.filter(kind="executoire").count() == 1
     assert set(SigningCertificate.objects.values_list("fingerprint", flat=True)) == certificates
     # The public portal of the demo shows them.
     portal = Client().get(reverse("public:body", args=["PMA"])).content.decode()

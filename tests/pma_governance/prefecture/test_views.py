@@ -194,8 +194,10 @@ def test_transmission_then_acknowledgement_recorded_and_shown(
     page = _detail(admin, aula)
     assert "Transmise le 15/06/2023" in page
     assert f"Reçu en préfecture le 19/06/2023 — identifiant {IDENTIFIER}" in page
-    # The signed PDF cannot change: the UI says where the mention is.
-    assert "pas dans le PDF signé" in page
+    # The signed PDF cannot change: the UI says where the mention goes (the stamped copy,
+    # made once the act is also published).
+    assert "Le PDF signé ne change plus après la signature" in page
+    assert "la copie exécutoire tamponnée est produite à côté" in page
 
 
 def test_wrong_identifier_is_refused_with_the_typed_values_kept(
