@@ -9,17 +9,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from deliberations.models import Deliberation
-from pma_governance.documents.signing import deliberation_sign
+from pma_governance.documents.consents import deliberation_sign
 from pma_governance.prefecture.services import prefecture_record_sent
 from tests.browser.conftest import login, make_user, screenshot
 from tests.conftest import SEED_PATH, import_file
 from tests.pdf_stamps import stamp_text
+from tests.signatories import signatories_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,12 +30,13 @@ ORIGINAL = "Original signé électroniquement (fait foi)"
 
 def _sign_in_a_thread(act: Deliberation) -> None:
     """Sign for real (pyHanko runs its own event loop: not in Playwright's thread)."""
-    signer = User.objects.create_superuser("signataire", password="x")
+    assert act.item is not None
+    hands = signatories_of(act.item.session)._asdict()
     failure: list[BaseException] = []
 
     def sign() -> None:
         try:
-            deliberation_sign(deliberation=act, president_user=signer, secretary_user=signer)
+            deliberation_sign(deliberation=act, **hands)
         except BaseException as exc:  # re-raised in the test's thread
             failure.append(exc)
         finally:

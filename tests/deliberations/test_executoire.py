@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -25,7 +24,7 @@ from deliberations.executoire import FALLBACK_BOX, stamped_copy
 from deliberations.models import Deliberation, SignedDocument
 from deliberations.storage import get_signed
 from meetings.models import Session
-from pma_governance.documents.signing import deliberation_sign
+from pma_governance.documents.consents import deliberation_sign
 from pma_governance.lib.certificates import root_pem_path
 from pma_governance.lib.pades import sha256_hex, validate_pdf
 from pma_governance.prefecture.services import prefecture_record_ack, prefecture_record_sent
@@ -43,6 +42,7 @@ from tests.pma_governance.documents.test_pdfa import (
     _reserved_block,
 )
 from tests.pma_governance.prefecture.helpers import sign as sign_with_stand_in_pdf
+from tests.signatories import Signatories
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +77,14 @@ def _later() -> time_machine.travel:
 
 @pytest.fixture
 def signed(
-    seed_session: Session, admin_user: AbstractBaseUser, signing_certificate: Path
+    seed_session: Session,
+    signatories: Callable[[Session], Signatories],
+    signing_certificate: Path,
 ) -> Iterator[Deliberation]:
     """2023/PMA00192 signed for real (PAdES, president then secretary) and sent today; the
     test then runs on the day of publication."""
     act = _unacknowledged(seed_session)
-    deliberation_sign(deliberation=act, president_user=admin_user, secretary_user=admin_user)
+    deliberation_sign(deliberation=act, **signatories(seed_session)._asdict())
     act = prefecture_record_sent(deliberation=act, sent_on=SENT)
     with _later():
         yield act
