@@ -328,6 +328,13 @@ def totp_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def login_verified(client: Client, user: User) -> User:
+    """`client.force_login(user)` with the TOTP code given, as the whole login leaves it."""
+    client.force_login(user)
+    verify_session(client, user)
+    return user
+
+
 def verify_session(client: Client, user: User) -> TOTPDevice:
     """Mark the client's session as having entered a TOTP code, as the code page does:
     django-otp's own `login` with a real device of the account.

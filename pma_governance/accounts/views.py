@@ -27,12 +27,20 @@ from pma_governance.accounts.totp import (
     secret_text,
 )
 
+NEXT_MAX_LENGTH = 2000
+
 
 def _next(request: HttpRequest) -> str:
     """Where to go once done: the `next` asked for when it is a page of this site."""
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path of this site, of a sensible length: never a URL name that `redirect` would try
+    # to reverse, never a redirect too long to send.
+    if (
+        url.startswith("/")
+        and len(url) <= NEXT_MAX_LENGTH
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL)

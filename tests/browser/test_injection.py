@@ -50,6 +50,7 @@ from tests.factories import (
     MemberEntityFactory,
     Role,
     SessionFactory,
+    login_verified,
 )
 from tests.pma_governance.publication.helpers import publish_fast, sign_fast, sign_pv_fast
 from tests.pma_governance.test_document_access import ROUTES, _paths
@@ -295,7 +296,7 @@ def test_no_script_typed_into_a_text_field_runs_on_any_page(
 ) -> None:
     errors: list[str] = []
     superuser = Client()
-    superuser.force_login(world.users["superuser"])
+    login_verified(superuser, world.users["superuser"])
     everything = html_pages(superuser, world.values, errors)
     assert errors == []
     assert len(everything) > 40
@@ -307,7 +308,7 @@ def test_no_script_typed_into_a_text_field_runs_on_any_page(
     for role in ("secretariat", "elu", None):
         client = Client()
         if role is not None:
-            client.force_login(world.users[role])
+            login_verified(client, world.users[role])
         pages = [p for p in everything if ok(client, p)]
         roles.append((role or "anonyme", role, pages))
     for who, username, pages in roles:

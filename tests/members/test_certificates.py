@@ -22,7 +22,7 @@ from meetings.models import Session
 from members.certificates import active_certificate, certificate_register, certificate_revoke
 from members.models import Person, SigningCertificate
 from pma_governance.lib.personal_certificates import MAX_UPLOAD_BYTES
-from tests.factories import login_as
+from tests.factories import login_as, login_verified
 from tests.signatories import SIGNATORY_PASSPHRASE, Issue, registrar
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +210,7 @@ def test_an_administrator_registers_in_the_app_and_the_key_is_never_shown(
     assert certificate.fingerprint_display in page and certificate.serial in page
 
     stored = bytes(certificate.pkcs12)
-    client.force_login(registrar())
+    login_verified(client, registrar())
     admin_pages = [
         client.get(reverse("admin:members_signingcertificate_change", args=[certificate.pk])),
         client.get(reverse("admin:members_signingcertificate_changelist")),

@@ -25,7 +25,7 @@ from members.models import BodyAccess, Mandate, Person, SecurityEvent
 from members.security import lockout_record, record_event
 from pma_governance.lib.history import event_model
 from pma_governance.lib.roles import ADMINISTRATOR
-from tests.factories import BodyFactory, Role, UserFactory, login_as
+from tests.factories import BodyFactory, Role, UserFactory, login_as, login_verified
 from tests.pma_governance.publication.helpers import sign_fast
 from tests.signatories import SIGNATORY_PASSPHRASE, with_certificate
 
@@ -173,9 +173,15 @@ def test_each_signature_and_the_seal_are_recorded(
     assert aula.status == "signed"
 
 
-def test_a_withdrawn_signature_is_recorded(seed_session: Session, aula: Deliberation) -> None:
+def test_a_withdrawn_signature_is_recorded(
+    seed_session: Session, aula: Deliberation, signing_certificate: Path
+) -> None:
     user, president = _signatory(seed_session, "administrator", "bavay")
-    president.post(reverse("deliberations:signature", args=[aula.pk]), {"role": "president"})
+    with_certificate(Person.objects.get(user=user))
+    president.post(
+        reverse("deliberations:signature", args=[aula.pk]),
+        {"role": "president", "passphrase": SIGNATORY_PASSPHRASE},
+    )
     consent = SignatureConsent.objects.get(user=user)
 
     president.post(reverse("deliberations:signature_withdraw", args=[consent.pk]))
@@ -332,7 +338,7 @@ def test_a_superuser_or_a_holder_of_the_right_reads_the_journal(client: Client) 
     record_event(kind=Kind.SIGNATURE, username="abavay", detail="Délibération n° 2023/PMA00192")
     reader = UserFactory(username="rssi")
     reader.user_permissions.add(Permission.objects.get(codename="read_securityevent"))
-    client.force_login(reader)
+    login_verified(client, reader)
 
     page = client.get(JOURNAL).content.decode()
     home = client.get(reverse("space:index")).content.decode()

@@ -25,7 +25,7 @@ from meetings.models import Session
 from members.models import Body, BodyAccess, Mandate, Person
 from pma_governance.lib.roles import SECRETARIAT, ensure_roles
 from tests.conftest import row_counts
-from tests.factories import BodyFactory, UserFactory, account, login_as
+from tests.factories import BodyFactory, UserFactory, account, login_as, login_verified
 from tests.pma_governance.publication.helpers import sign_fast
 
 pytestmark = pytest.mark.django_db
@@ -273,7 +273,7 @@ def test_every_admin_url_is_refused_to_every_other_role(
     client: Client, admin_rows: Body, role: str
 ) -> None:
     """GET and POST on every admin URL of every model: sent to the login, nothing written."""
-    client.force_login(_non_superuser(role, admin_rows))
+    login_verified(client, _non_superuser(role, admin_rows))
     # The login form itself answers: it asks for another account (tested below); the logout
     # sends an account without access to the index, which sends it to the login.
     urls = [u for u in _admin_urls() if u not in (reverse("admin:login"), reverse("admin:logout"))]

@@ -19,7 +19,7 @@ from django.urls import get_resolver
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import Session
 from members.models import Body
-from tests.factories import account
+from tests.factories import account, login_verified
 from tests.pma_governance.test_url_map import _routes
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_hostile_query_strings_never_give_a_server_error(
     paths = _paths(seed_ids)
     anonymous = Client(raise_request_exception=False)
     secretariat = Client(raise_request_exception=False)
-    secretariat.force_login(account("secretariat", seed_session.body))
+    login_verified(secretariat, account("secretariat", seed_session.body))
 
     public = [p for p in paths if p.startswith(("/public/", "/api/", "/sante/", "/connexion/"))]
     failures = _sweep(anonymous, public) + _sweep(secretariat, paths)
@@ -129,7 +129,7 @@ def test_hostile_query_strings_never_give_a_server_error(
 def test_a_nul_byte_in_the_search_is_ignored_not_an_error(
     seed_session: Session, client: Client
 ) -> None:
-    client.force_login(account("secretariat", seed_session.body))
+    login_verified(client, account("secretariat", seed_session.body))
 
     response = client.get("/recherche/?q=Artois%00")
 
@@ -138,7 +138,7 @@ def test_a_nul_byte_in_the_search_is_ignored_not_an_error(
 
 
 def test_an_invalid_utf8_query_string_is_answered(seed_session: Session, client: Client) -> None:
-    client.force_login(account("secretariat", seed_session.body))
+    login_verified(client, account("secretariat", seed_session.body))
 
     for path in ("/recherche/", "/seances/", "/deliberations/", "/api/v1/organes/"):
         assert client.get(f"{path}?q=%ff%fe&page=%c0").status_code in {200, 400}

@@ -90,7 +90,8 @@ def test_required_for_accounts_that_sign_transmit_or_administer(body: Body) -> N
 def test_an_administrator_enrols_then_gives_a_code_at_each_login(
     client: Client, body: Body
 ) -> None:
-    user = account("administrator", body, username="bavay", is_staff=True)
+    # A superuser: the admin, where the code leads him, opens to superusers only.
+    user = account("administrator", body, username="bavay", is_staff=True, is_superuser=True)
 
     with time_machine.travel(START, tick=False) as traveller:
         home = _password_login(client, user)

@@ -50,6 +50,8 @@ FREEZE_TRIGGERS = {
     "annex_frozen_with_act",
     "signeddocument_insert_only",
     "erratum_insert_only",
+    # The security journal is written once too (members.SecurityEvent).
+    "securityevent_insert_only",
 }
 
 
