@@ -42,7 +42,7 @@ from deliberations.services import erratum_create
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
-from tests.browser.conftest import PASSWORD, make_user
+from tests.browser.conftest import login, make_user
 from tests.conftest import SEED_DATE, SEED_PATH, import_file
 from tests.factories import (
     AgendaItemFactory,
@@ -204,6 +204,9 @@ def world() -> World:
         "number": [number],
         "slug": [number.replace("/", "-")],
         "year": ["2023"],
+        # The password reset link: an account's id in base64 and a token (none valid here).
+        "uidb64": ["MQ"],
+        "token": ["set-password"],
     }
     return World(body=body, held=held, values=values, users=users)
 
@@ -261,15 +264,13 @@ class Browser:
         self.page.context.clear_cookies()
         if username is None:
             return
-        self.page.goto(f"{self.base}/connexion/")
-        self.page.locator("#id_username").fill(username)
-        self.page.locator("#id_password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Se connecter").click()
-        self.page.get_by_role("button", name="Se déconnecter").wait_for()
+        # The whole login, the TOTP code included: every page is then the page itself.
+        login(self.page, self.base, username)
 
     def check(self, who: str, path: str) -> None:
         response = self.page.goto(self.base + path, wait_until="load")
         assert response is not None and response.ok, f"{who} : {path}"
+        assert "/connexion/code/" not in self.page.url, f"{who} : {path} demande le code"
         assert "Content-Security-Policy" in response.headers or response.headers.get(
             "content-security-policy"
         ), f"{path} sans Content-Security-Policy"
