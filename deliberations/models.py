@@ -534,11 +534,8 @@ class DeliberationAnnex(models.Model):
 
 
 class SignatureConsent(models.Model):
-    """A signatory's « je signe » on a PV or a deliberation, kept until the other one signs.
-
-    The president and the secretary of the session each sign in the app, from their own
-    account; the PAdES signatures are applied when the second consent arrives.
-    """
+    """A signatory's signature of a PV or a deliberation, given from his own account with his
+    own certificate (documents.consents): the first one's PDF waits here for the other."""
 
     class Role(models.TextChoices):
         PRESIDENT = "president", "Président de séance"
@@ -546,21 +543,13 @@ class SignatureConsent(models.Model):
 
     kind = models.CharField("document", max_length=20, choices=SignedDocument.Kind.choices)
     session = models.ForeignKey(
-        Session,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="signature_consents",
+        Session, models.CASCADE, null=True, blank=True, related_name="signature_consents",
         verbose_name="séance",
-    )
+    )  # fmt: skip
     deliberation = models.ForeignKey(
-        Deliberation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="signature_consents",
+        Deliberation, models.CASCADE, null=True, blank=True, related_name="signature_consents",
         verbose_name="délibération",
-    )
+    )  # fmt: skip
     role = models.CharField("en qualité de", max_length=10, choices=Role.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -569,8 +558,7 @@ class SignatureConsent(models.Model):
         verbose_name="compte",
     )
     given_at = models.DateTimeField("signé le", auto_now_add=True)
-    # Signed at once (the passphrase is not kept): the first signature's PDF waits here for
-    # the other one, with the digest of the facts it states (documents.consents).
+    # The passphrase is not kept: signed at once, with the digest of the facts it states.
     certificate = models.ForeignKey(
         SigningCertificate, models.PROTECT, null=True, blank=True, verbose_name="certificat"
     )

@@ -36,7 +36,15 @@ def test_an_administrator_enrols_then_logs_in_with_a_code(
     live_server: object, new_page: Callable[[], Page]
 ) -> None:
     base = live_server.url  # type: ignore[attr-defined]
-    account("administrator", BodyFactory(), username="bavay", password=PASSWORD, is_staff=True)
+    # A superuser: the admin, where the code leads him, opens to superusers only.
+    account(
+        "administrator",
+        BodyFactory(),
+        username="bavay",
+        password=PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+    )
     page = new_page()
 
     _password(page, base)

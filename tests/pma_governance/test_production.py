@@ -42,7 +42,13 @@ def documented_environment() -> dict[str, str]:
 def _clean_environment(**extra: str) -> dict[str, str]:
     """This process's environment without the app's settings, plus `extra`."""
     documented = documented_environment()
-    env = {k: v for k, v in os.environ.items() if k not in documented}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests' conftest sets it in this process (its
+    # live server runs beside Playwright's event loop); no deployment has it.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in documented and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env["DJANGO_SETTINGS_MODULE"] = "pma_governance.settings"
     env.update(extra)
     return env
