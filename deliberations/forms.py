@@ -16,7 +16,7 @@ from meetings.convocation import french_date
 from meetings.forms import NOT_IN_OFFICE, MandateChoiceField, ProcesVerbalChoiceField
 from meetings.models import AgendaItem, ProcesVerbal, Session
 from members.models import Body, Mandate
-from members.selectors import members_in_office
+from members.selectors import mandates_open_on, members_in_office
 from pma_governance.lib import limits
 from pma_governance.lib.forms import BoundedForm
 from pma_governance.lib.richtext import RichTextarea
@@ -379,3 +379,30 @@ class ItemMoveForm(BoundedForm):
             )
         data["position"] = max(1, position)
         return data
+
+
+class PositionItemChoiceField(forms.ModelChoiceField[AgendaItem]):
+    def label_from_instance(self, obj: AgendaItem) -> str:
+        return f"Point {obj.position} : {obj.title}"
+
+
+class DeportForm(BoundedForm):
+    """The secretariat records a member's déport on an item not yet voted (L2131-11)."""
+
+    item = PositionItemChoiceField(label="Point", queryset=AgendaItem.objects.none())
+    mandate = MandateChoiceField(label="Membre", queryset=Mandate.objects.none())
+    reason = forms.CharField(
+        label="Motif",
+        max_length=limits.NOT_VOTING_REASON,
+        help_text="Ex. : présidente de l'Agence d'urbanisme de l'Artois.",
+    )
+
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = session.items.filter(  # type: ignore[attr-defined]
+            kind__in=[AgendaItem.Kind.DELIBERATION, AgendaItem.Kind.PV_ADOPTION],
+            vote__isnull=True,
+        ).order_by("position")
+        self.fields["mandate"].queryset = mandates_open_on(  # type: ignore[attr-defined]
+            session.body, session.date
+        )

@@ -29,8 +29,9 @@ from deliberations.models import (
     Vote,
 )
 from deliberations.numbering import format_number, next_sequence, parse_number
+from meetings.deports import deports_reason
 from meetings.facts import item_figures, member_key, session_roll
-from meetings.models import AgendaItem, ProcesVerbal, Session
+from meetings.models import AgendaItem, Deport, ProcesVerbal, Session
 from meetings.quorum import quorum_message
 from meetings.services import agenda_item_add, agenda_item_update, pv_adopt
 from members.models import Body, Mandate
@@ -183,7 +184,7 @@ def vote_record(
     tally: Tally | None = None,
     roll_call: dict[str, Collection[Mandate]] | None = None,
     ballot: Ballot = "show_of_hands",
-    not_voting: Collection[Mandate] = (),
+    not_voting: Collection[Mandate] | None = None,
     not_voting_reason: str = "",
     president_vote: Choice | None = None,
     number: str | None = None,
@@ -192,7 +193,8 @@ def vote_record(
 
     Exactly one of `unanimous`, `tally` and `roll_call` ({"for": [...], "against": [...],
     "abstain": [...]}) gives the vote (`vote_given` reads them from a vote mode). Members
-    in `not_voting` take no part, for `not_voting_reason` when given. On a tie the
+    in `not_voting` take no part, for `not_voting_reason` when given; left out, they are
+    the déports declared for the item who sit, with their reasons. On a tie the
     president's vote decides (CGCT L2121-20): in a roll call, the choice by his own name;
     otherwise `president_vote`, asked for when missing. A deliberation voted here gets
     its number.
@@ -211,6 +213,15 @@ def vote_record(
             "Indiquez le vote d'une seule façon : unanimité, décompte ou appel nominal."
         )
     roll = session_roll(session)
+    if not_voting is None:
+        # CGCT L2131-11: the members who declared a déport take no part, for their reason.
+        deports = [
+            d
+            for d in Deport.objects.filter(item=item).select_related("mandate__person")
+            if member_key(d.mandate) in roll.names
+        ]
+        not_voting = [d.mandate for d in deports]
+        not_voting_reason = not_voting_reason or deports_reason(deports)
     not_voting_ids = [member_key(m) for m in not_voting]
     for mandate in not_voting:
         if member_key(mandate) not in roll.names:

@@ -24,4 +24,6 @@ session_patterns = [
     path("<int:pk>/ordre-du-jour/<int:item_pk>/modifier/", agenda.item_edit, name="item_edit"),
     path("<int:pk>/ordre-du-jour/<int:item_pk>/deplacer/", agenda.item_move, name="item_move"),
     path("<int:pk>/ordre-du-jour/<int:item_pk>/retirer/", agenda.item_remove, name="item_remove"),
+    path("<int:pk>/deports/ajouter/", agenda.deport_add, name="deport_add"),
+    path("<int:pk>/deports/<int:deport_pk>/retirer/", agenda.deport_remove, name="deport_remove"),
 ]

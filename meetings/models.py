@@ -381,6 +381,40 @@ class Proxy(models.Model):
         return count
 
 
+class Deport(models.Model):
+    """A member's déport: he declares he takes no part in the debate and vote on an item."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="deports")
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="deports", verbose_name="point"
+    )
+    mandate = models.ForeignKey(
+        Mandate, on_delete=models.PROTECT, related_name="deports", verbose_name="membre"
+    )
+    reason = models.CharField(
+        "motif",
+        max_length=limits.NOT_VOTING_REASON,
+        help_text="Ex. : présidente de l'Agence d'urbanisme de l'Artois.",
+        validators=text_validators(),
+    )
+    by_secretariat = models.BooleanField("saisi par le secrétariat", default=False)
+    declared_at = models.DateTimeField("déclaré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "déport"
+        verbose_name_plural = "déports"
+        ordering = ["item__position", "mandate__person__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "mandate"], name="deport_one_per_item"),
+            models.CheckConstraint(condition=~Q(reason=""), name="deport_reason_given"),
+        ]
+        # CGCT L2131-11: the déports stated by a signed act never change.
+        triggers = [frozen_session_children("deport_facts_frozen", "Déports")]
+
+    def __str__(self) -> str:
+        return f"{self.mandate.person.full_name} se déporte sur « {self.item.title} »"
+
+
 @history_tracked("ProcesVerbalEvent", exclude=["search_vector"])
 class ProcesVerbal(models.Model):
     """The procès-verbal (minutes) of a session (CGCT L2121-15)."""

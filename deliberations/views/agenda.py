@@ -15,11 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from deliberations.forms import AgendaItemForm, ItemMoveForm
+from deliberations.forms import AgendaItemForm, DeportForm, ItemMoveForm
 from deliberations.services import agenda_item_change, agenda_item_create
 from meetings.access import get_session_for_user
 from meetings.convocation import convocation_deadline, delay_warning, french_when
-from meetings.models import AgendaItem, Session
+from meetings.deports import deport_declare, deport_withdraw, session_deports
+from meetings.models import AgendaItem, Deport, Session
 from meetings.services import agenda_item_move, agenda_item_remove
 from members.access import can_edit
 from members.selectors import members_in_office
@@ -75,6 +76,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             delay_warning(session.convened_on, session.date, delay) if session.convened_on else ""
         ),
         "add_form": AgendaItemForm(session=session) if editable else None,
+        "deports": list(session_deports(session)),
+        "deport_form": (
+            DeportForm(session=session)
+            if can_edit(request.user) and session.facts_frozen_at is None
+            else None
+        ),
     }
     return render(request, "deliberations/agenda/session_detail.html", context)
 
@@ -191,3 +198,49 @@ def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "deliberations/agenda/item_confirm_remove.html",
         {"nav": "sessions", "session": session, "item": item},
     )
+
+
+# --- Déports (CGCT L2131-11) ------------------------------------------------------------
+
+
+@require_POST
+def deport_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat records a member's déport (a paper declaration, a call)."""
+    session = get_session_for_user(request, pk, edit=True)
+    form = DeportForm(request.POST, session=session)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Déport non enregistré : {error}")
+        return redirect(_hub_url(session, "deports"))
+    data = form.cleaned_data
+    try:
+        deport = deport_declare(
+            item=data["item"], mandate=data["mandate"], reason=data["reason"], by_secretariat=True
+        )
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Déport de {deport.mandate.person.full_name} enregistré sur le point "
+            f"{deport.item.position} « {deport.item.title} ».",
+        )
+    return redirect(_hub_url(session, "deports"))
+
+
+@require_POST
+def deport_remove(request: HttpRequest, pk: int, deport_pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    deport = get_object_or_404(
+        Deport.objects.select_related("mandate__person"), pk=deport_pk, session=session
+    )
+    try:
+        deport_withdraw(deport=deport)
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Déport de {deport.mandate.person.full_name} retiré.")
+    return redirect(_hub_url(session, "deports"))

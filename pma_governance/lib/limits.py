@@ -39,6 +39,8 @@ ERRATUM = 10_000
 VISA = 2_500
 VISAS_TOTAL = 10_000
 VISAS_COUNT = 80  # 4 visas × 20
+# Why a member takes no part in a vote: the column of the vote's own reason.
+NOT_VOTING_REASON = 300
 
 # Characters no text may hold: C0 controls but tab and line breaks, DEL, C1 controls, lone
 # surrogates (PostgreSQL refuses them), and the bidirectional embeddings, overrides and

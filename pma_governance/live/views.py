@@ -8,6 +8,7 @@ the bound form, so what was typed stays, and says why in French.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,8 @@ from deliberations.models import Vote
 from deliberations.services import vote_cancel, vote_given, vote_record
 from meetings import services
 from meetings.access import get_session_for_user
-from meetings.models import AgendaItem, Attendance, Proxy, Session
+from meetings.deports import deports_by_item, deports_reason
+from meetings.models import AgendaItem, Attendance, Deport, Proxy, Session
 from meetings.services import attendance_set, presence_change, proxy_grant
 from members.access import can_edit
 from members.models import Mandate
@@ -62,11 +64,24 @@ def _proxy_form(
     )
 
 
-def _vote_form(state: screen.LiveState, item: AgendaItem, data: Any = None) -> VoteForm:
+def _vote_form(
+    state: screen.LiveState, item: AgendaItem, data: Any = None, deports: Sequence[Deport] = ()
+) -> VoteForm:
     count = state.roll.count(item.position)
     voters = [state.mandates[int(i)] for i in count.present]
     named = [m for m, _ in state.voters_for_roll_call(item)]
-    return VoteForm(data, voters=voters, named=named, prefix=f"item{item.pk}")
+    # The déports declared in advance are pre-filled; the secretariat may still change them.
+    sitting = {m.pk for m in voters}
+    declared = [d for d in deports if d.mandate_id in sitting]
+    initial = (
+        {
+            "not_voting": [d.mandate_id for d in declared],
+            "not_voting_reason": deports_reason(declared),
+        }
+        if declared
+        else None
+    )
+    return VoteForm(data, voters=voters, named=named, prefix=f"item{item.pk}", initial=initial)
 
 
 def _render(
@@ -81,8 +96,10 @@ def _render(
     focus: str = "",
 ) -> HttpResponse:
     state = screen.live_state(session)
+    deports = deports_by_item(session)
     forms_by_item = {
-        row.item.pk: (vote_forms or {}).get(row.item.pk) or _vote_form(state, row.item)
+        row.item.pk: (vote_forms or {}).get(row.item.pk)
+        or _vote_form(state, row.item, deports=deports.get(row.item.pk, ()))
         for row in state.items
         if row.item.is_voted and row.vote is None
     }

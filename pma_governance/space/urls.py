@@ -11,5 +11,11 @@ app_name = "space"
 urlpatterns = [
     path("", views.index, name="index"),
     path("seances/<int:pk>/", views.session, name="session"),
+    path("seances/<int:pk>/points/<int:item_pk>/deport/", views.deport_add, name="deport_add"),
+    path(
+        "seances/<int:pk>/deports/<int:deport_pk>/retirer/",
+        views.deport_remove,
+        name="deport_remove",
+    ),
     path("mon-assiduite/", views.attendance, name="attendance"),
 ]

@@ -1,20 +1,28 @@
 """The members' space: an élu consults his bodies' sessions, their documents, his attendance.
 
-Read-only for everyone; what a user may see is decided by the selectors (his bodies
+Read-only but for an élu's own déports (CGCT L2131-11), which he declares and withdraws
+on a coming session's page; what a user may see is decided by the selectors (his bodies
 only, convened sessions only for an élu).
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from deliberations.models import Deliberation
-from meetings.models import Session
+from meetings.deports import deport_declare, deport_withdraw, deports_by_item
+from meetings.models import AgendaItem, Deport, Session
 from members.access import get_body_for_user
+from members.models import Mandate
 from members.selectors import bodies_for_user
+from pma_governance.lib import limits
 from pma_governance.space import selectors as space
 
 
@@ -61,6 +69,8 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(session.items.all())
     signed = space.signed_deliberations(session)
     pv = getattr(session, "pv", None)
+    mandate = _own_mandate(request, session)
+    deports = deports_by_item(session)
     return render(
         request,
         "space/session.html",
@@ -72,6 +82,16 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             "pv": pv,
             "pv_label": space.pv_label(pv, session.pv_signed),  # type: ignore[attr-defined]
             "held": session.status in space.HELD,
+            "mandate": mandate,
+            "deports": deports,
+            "my_deports": {
+                item_pk: d
+                for item_pk, found in deports.items()
+                for d in found
+                if mandate is not None and d.mandate_id == mandate.pk
+            },
+            "deports_open": mandate is not None and session.facts_frozen_at is None,
+            "reason_max": limits.NOT_VOTING_REASON,
             "voted": any(
                 getattr(item, "deliberation", None) is not None
                 and item.deliberation.status != Deliberation.Status.DRAFT
@@ -90,3 +110,73 @@ def attendance(request: HttpRequest) -> HttpResponse:
         "space/attendance.html",
         {"nav": "attendance", "history": history},
     )
+
+
+# --- Déports ----------------------------------------------------------------------------
+
+
+def _own_mandate(request: HttpRequest, session: Session) -> Mandate | None:
+    """The user's own seat in the session's body on its day (titulaire first), or None."""
+    return (
+        Mandate.objects.filter(person__user=request.user.pk, body=session.body_id)
+        .filter(start_date__lte=session.date)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=session.date))
+        .select_related("person")
+        .order_by("-role")
+        .first()
+    )
+
+
+def _space_session(request: HttpRequest, pk: int) -> Session:
+    try:
+        return space.space_session(request.user, pk)
+    except Session.DoesNotExist:
+        raise Http404("Séance introuvable.") from None
+
+
+def _back(session: Session, item_pk: int) -> HttpResponse:
+    return redirect(reverse("space:session", args=[session.pk]) + f"#point-{item_pk}")
+
+
+@require_POST
+def deport_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """The élu declares he takes no part in the debate and vote on an item (L2131-11)."""
+    session = _space_session(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, session=session)
+    mandate = _own_mandate(request, session)
+    if mandate is None:
+        messages.error(
+            request,
+            f"Vous ne siégez pas à l'assemblée « {session.body.name} » : "
+            "vous ne pouvez vous déporter sur ses points.",
+        )
+        return _back(session, item.pk)
+    try:
+        deport_declare(item=item, mandate=mandate, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Déport enregistré : vous ne prendrez part ni au débat ni au vote sur "
+            f"« {item.title} ».",
+        )
+    return _back(session, item.pk)
+
+
+@require_POST
+def deport_remove(request: HttpRequest, pk: int, deport_pk: int) -> HttpResponse:
+    """The élu withdraws his own déport (never another member's)."""
+    session = _space_session(request, pk)
+    deport = get_object_or_404(
+        Deport, pk=deport_pk, session=session, mandate__person__user=request.user.pk
+    )
+    try:
+        deport_withdraw(deport=deport)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Déport retiré.")
+    return _back(session, deport.item_id)

@@ -40,6 +40,7 @@ FREEZE_TRIGGERS = {
     "agendaitem_facts_frozen",
     "attendance_facts_frozen",
     "proxy_facts_frozen",
+    "deport_facts_frozen",
     "pv_signed_frozen",
     "pv_signed_session_frozen",
     "deliberation_signed_frozen",

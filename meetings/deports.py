@@ -1,0 +1,108 @@
+"""Déports (CGCT L2131-11): a member declares in advance he takes no part in an item's vote.
+
+Declared by the élu from his space or recorded by the secretariat, withdrawn by either
+until the session's facts are frozen; at the vote the déclared members are pre-filled
+as non-participants, with their reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from meetings.models import AgendaItem, Deport, Session
+from members.models import Mandate
+from pma_governance.lib import limits
+from pma_governance.lib.db import refused_when_frozen
+from pma_governance.lib.limits import control_characters, control_message, too_long_message
+
+
+def _check_open(session: Session, item: AgendaItem) -> None:
+    if session.facts_frozen_at is not None:
+        raise ValidationError(
+            f"Les faits de la séance du {session.date:%d/%m/%Y} sont figés depuis la signature "
+            "d'un acte : les déports ne peuvent plus changer."
+        )
+    # The vote lives in deliberations; its reverse accessor is enough to know it exists.
+    if hasattr(item, "vote"):
+        raise ValidationError(
+            f"Le point « {item.title} » a déjà été voté : le déport ne peut plus changer."
+        )
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError("Indiquez le motif du déport (ex. : la fonction qui vous lie).")
+    if len(reason) > limits.NOT_VOTING_REASON:
+        raise ValidationError(
+            too_long_message(limits.NOT_VOTING_REASON, len(reason), "Le motif du déport")
+        )
+    found = control_characters(reason)
+    if found:
+        message = control_message(found)
+        raise ValidationError(message[0].upper() + message[1:])
+    return reason
+
+
+@transaction.atomic
+def deport_declare(
+    *, item: AgendaItem, mandate: Mandate, reason: str, by_secretariat: bool = False
+) -> Deport:
+    """Record that `mandate` will take no part in the debate and vote on `item`."""
+    # Lock the session: a signature freezing its facts must not slip in between.
+    session = Session.objects.select_for_update().select_related("body").get(pk=item.session_id)
+    item = AgendaItem.objects.select_related("vote").get(pk=item.pk)
+    name = mandate.person.full_name
+    if mandate.body_id != session.body_id:
+        raise ValidationError(
+            f"{name} n'est pas membre de l'assemblée « {session.body.name} » : "
+            "il ne peut se déporter sur ce point."
+        )
+    if not item.is_voted:
+        raise ValidationError(f"Le point « {item.title} » n'est pas soumis au vote.")
+    _check_open(session, item)
+    reason = _clean_reason(reason)
+    if Deport.objects.filter(item=item, mandate=mandate).exists():
+        raise ValidationError(f"{name} s'est déjà déporté sur le point « {item.title} ».")
+    deport = Deport(
+        session=session, item=item, mandate=mandate, reason=reason, by_secretariat=by_secretariat
+    )
+    deport.full_clean()
+    with refused_when_frozen():
+        deport.save()
+    return deport
+
+
+@transaction.atomic
+def deport_withdraw(*, deport: Deport) -> None:
+    """Withdraw a déport, until the item is voted and the session's facts frozen."""
+    session = Session.objects.select_for_update().get(pk=deport.session_id)
+    item = AgendaItem.objects.select_related("vote").get(pk=deport.item_id)
+    _check_open(session, item)
+    with refused_when_frozen():
+        deport.delete()
+
+
+def session_deports(session: Session) -> QuerySet[Deport]:
+    """The session's déports with their members' names, in one query."""
+    return Deport.objects.filter(session=session).select_related("mandate__person", "item")
+
+
+def deports_by_item(session: Session) -> dict[int, list[Deport]]:
+    grouped: dict[int, list[Deport]] = defaultdict(list)
+    for deport in session_deports(session):
+        grouped[deport.item_id].append(deport)
+    return grouped
+
+
+def deports_reason(deports: Sequence[Deport]) -> str:
+    """The vote's reason from the déports: one reason alone, else each with its member."""
+    reasons = list(dict.fromkeys(d.reason for d in deports))
+    if len(reasons) <= 1:
+        return reasons[0] if reasons else ""
+    return " ; ".join(f"{d.mandate.person.full_name} : {d.reason}" for d in deports)

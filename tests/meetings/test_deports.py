@@ -1,0 +1,96 @@
+"""Déports (CGCT L2131-11): declared in advance, refused in French when they cannot be."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from meetings.deports import deport_declare, deport_withdraw, deports_reason
+from meetings.models import AgendaItem, Deport, Session
+from members.models import Mandate
+from pma_governance.lib import limits
+from tests.factories import AgendaItemFactory, MandateFactory, SessionFactory, VoteFactory
+
+pytestmark = pytest.mark.django_db
+
+AULA = "présidente de l'Agence d'urbanisme de l'Artois"
+
+
+@pytest.fixture
+def item() -> AgendaItem:
+    return AgendaItemFactory(title="Partenariat 2023 avec l'AULA")
+
+
+@pytest.fixture
+def member(item: AgendaItem) -> Mandate:
+    return MandateFactory(body=item.session.body)
+
+
+def _refused(item: AgendaItem, mandate: Mandate, reason: str = AULA) -> str:
+    with pytest.raises(ValidationError) as excinfo:
+        deport_declare(item=item, mandate=mandate, reason=reason)
+    assert not Deport.objects.filter(item=item, mandate=mandate).exists()
+    return " ".join(excinfo.value.messages)
+
+
+def test_a_member_declares_then_withdraws_a_deport(item: AgendaItem, member: Mandate) -> None:
+    deport = deport_declare(item=item, mandate=member, reason=f"  {AULA}  ")
+
+    assert (deport.reason, deport.by_secretariat, deport.session) == (AULA, False, item.session)
+    deport_withdraw(deport=deport)
+    assert not Deport.objects.exists()
+
+
+def test_a_member_of_another_body_is_refused(item: AgendaItem) -> None:
+    stranger = MandateFactory()
+
+    assert "n'est pas membre de l'assemblée" in _refused(item, stranger)
+
+
+def test_an_item_already_voted_is_refused(item: AgendaItem, member: Mandate) -> None:
+    VoteFactory(item=item)
+
+    assert "a déjà été voté" in _refused(item, member)
+
+
+def test_a_frozen_session_refuses_declaring_and_withdrawing(
+    item: AgendaItem, member: Mandate
+) -> None:
+    deport = deport_declare(item=item, mandate=member, reason=AULA)
+    Session.objects.filter(pk=item.session_id).update(facts_frozen_at=timezone.now())
+
+    assert "sont figés" in _refused(item, MandateFactory(body=item.session.body))
+    with pytest.raises(ValidationError, match="sont figés"):
+        deport_withdraw(deport=deport)
+    assert Deport.objects.filter(pk=deport.pk).exists()
+
+
+def test_a_reason_empty_or_too_long_is_refused(item: AgendaItem, member: Mandate) -> None:
+    assert "Indiquez le motif" in _refused(item, member, "   ")
+    too_long = "x" * (limits.NOT_VOTING_REASON + 1)
+    assert "ne peut dépasser 300 caractères" in _refused(item, member, too_long)
+
+
+def test_an_item_not_voted_and_a_second_deport_are_refused(member: Mandate) -> None:
+    session = SessionFactory(body=member.body)
+    information = AgendaItemFactory(session=session, kind=AgendaItem.Kind.INFORMATION)
+    voted_item = AgendaItemFactory(session=session)
+    deport_declare(item=voted_item, mandate=member, reason=AULA)
+
+    assert "n'est pas soumis au vote" in _refused(information, member)
+    with pytest.raises(ValidationError, match="s'est déjà déporté"):
+        deport_declare(item=voted_item, mandate=member, reason=AULA)
+
+
+def test_the_votes_reason_names_each_member_when_reasons_differ(item: AgendaItem) -> None:
+    first = deport_declare(item=item, mandate=MandateFactory(body=item.session.body), reason=AULA)
+    assert deports_reason([first]) == AULA
+    second = deport_declare(
+        item=item, mandate=MandateFactory(body=item.session.body), reason="gérant de la SCI"
+    )
+
+    assert deports_reason([first, second]) == (
+        f"{first.mandate.person.full_name} : {AULA} ; "
+        f"{second.mandate.person.full_name} : gérant de la SCI"
+    )
