@@ -39,7 +39,7 @@ from playwright.sync_api import Page
 
 from deliberations.models import Deliberation, DeliberationAnnex, VisaTemplate
 from deliberations.services import erratum_create
-from meetings.models import AgendaItem, ProcesVerbal, Session
+from meetings.models import AgendaItem, Deport, ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
 from tests.browser.conftest import login, make_user
@@ -159,6 +159,10 @@ def world() -> World:
         content=b"<script>window.__xss=1</script>",
         sha256="0" * 64,
     )
+    # A déport on the coming session: its reason shows in the space and on the session's page.
+    deport = Deport.objects.create(
+        session=planned, item=planned_item, mandate=body.mandates.order_by("pk")[0], reason="x"
+    )
     users = {
         role: make_user(body, role, role, first_name=hostile(150), last_name=hostile(150))
         for role in ROLES
@@ -196,6 +200,7 @@ def world() -> World:
         "item_pk": [str(held_item.pk), str(planned_item.pk)],
         "mandate_pk": [str(mandate.pk)],
         "proxy_pk": [str(held.proxies.order_by("pk")[0].pk)],
+        "deport_pk": [str(deport.pk)],
         "annex_pk": [str(acts[-1].annexes.get().pk)],
         "kind": list(KINDS),
         "short_name": [body.short_name],
