@@ -39,6 +39,9 @@ ERRATUM = 10_000
 VISA = 2_500
 VISAS_TOTAL = 10_000
 VISAS_COUNT = 80  # 4 visas × 20
+# An élu's private note on one projet: no seed text to measure, so bounded like a debate
+# summary, the longest text an élu would write about one item.
+PRIVATE_NOTE = DEBATE
 
 # Characters no text may hold: C0 controls but tab and line breaks, DEL, C1 controls, lone
 # surrogates (PostgreSQL refuses them), and the bidirectional embeddings, overrides and

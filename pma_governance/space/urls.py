@@ -12,4 +12,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("seances/<int:pk>/", views.session, name="session"),
     path("mon-assiduite/", views.attendance, name="attendance"),
+    path("projets/<int:pk>/", views.projet, name="projet"),
+    path("mes-notes/export/", views.notes_export, name="notes_export"),
 ]
