@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -155,3 +156,16 @@ def test_the_projet_page_shows_what_changed_since_the_convocation(
     assert "-AUTORISE Monsieur le Président ou son représentant à signer la convention." in changed
     assert "+AUTORISE Monsieur le Président à signer la convention et ses avenants." in changed
     assert "Considérants" not in changed.split("Depuis la convocation")[1].split("Ma note")[0]
+
+
+def test_the_admin_does_not_list_the_notes(body: Body, projet: Deliberation) -> None:
+    _elu(body, "elu1").post(reverse("space:projet", args=[projet.pk]), {"text": NOTE})
+    superuser = Client()
+    login_as(superuser, "superuser")
+
+    index = superuser.get(reverse("admin:index"))
+
+    assert PrivateNote not in admin.site._registry
+    assert index.status_code == 200
+    assert "notes personnelles" not in index.content.decode().lower()
+    assert NOTE not in index.content.decode()
