@@ -164,7 +164,7 @@ QUERIES = {
     "api deliberations": 3,
     "api act": 3,
     "space": 11,
-    "space session": 10,
+    "space session": 11,  # with the projets the élu has a private note on
     "attendance": 12,
     "search": 9,
     "search filtered": 9,
