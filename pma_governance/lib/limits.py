@@ -41,6 +41,9 @@ VISAS_TOTAL = 10_000
 VISAS_COUNT = 80  # 4 visas × 20
 # Why a member takes no part in a vote: the column of the vote's own reason.
 NOT_VOTING_REASON = 300
+# An élu's private note on one projet: no seed text to measure, so bounded like a debate
+# summary, the longest text an élu would write about one item.
+PRIVATE_NOTE = DEBATE
 
 # Characters no text may hold: C0 controls but tab and line breaks, DEL, C1 controls, lone
 # surrogates (PostgreSQL refuses them), and the bidirectional embeddings, overrides and

@@ -18,4 +18,6 @@ urlpatterns = [
         name="deport_remove",
     ),
     path("mon-assiduite/", views.attendance, name="attendance"),
+    path("projets/<int:pk>/", views.projet, name="projet"),
+    path("mes-notes/export/", views.notes_export, name="notes_export"),
 ]

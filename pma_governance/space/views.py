@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deliberations.models import Deliberation
 from meetings.deports import deport_declare, deport_withdraw, deports_by_item
@@ -23,7 +23,9 @@ from members.access import get_body_for_user
 from members.models import Mandate
 from members.selectors import bodies_for_user
 from pma_governance.lib import limits
+from pma_governance.space import notes
 from pma_governance.space import selectors as space
+from pma_governance.space.forms import NoteForm
 
 
 def _year(value: str | None) -> int | None:
@@ -79,6 +81,10 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "items": items,
             "signed": signed,
+            "noted": notes.noted(
+                request.user,
+                [i.deliberation for i in items if getattr(i, "deliberation", None) is not None],
+            ),
             "pv": pv,
             "pv_label": space.pv_label(pv, session.pv_signed),  # type: ignore[attr-defined]
             "held": session.status in space.HELD,
@@ -180,3 +186,48 @@ def deport_remove(request: HttpRequest, pk: int, deport_pk: int) -> HttpResponse
     else:
         messages.success(request, "Déport retiré.")
     return _back(session, deport.item_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def projet(request: HttpRequest, pk: int) -> HttpResponse:
+    """A projet as an élu reads it, his private note on it, what changed since the convocation."""
+    try:
+        deliberation = notes.projets_for_user(request.user).get(pk=pk)
+    except Deliberation.DoesNotExist:
+        raise Http404("Projet introuvable.") from None
+    note = notes.note_for(request.user, deliberation)
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            saved = notes.save_note(request.user, deliberation, form.cleaned_data["text"])
+            messages.success(
+                request, "Votre note est enregistrée." if saved else "Votre note est supprimée."
+            )
+            return redirect("space:projet", pk=deliberation.pk)
+    else:
+        form = NoteForm(initial={"text": note.text if note else ""})
+    return render(
+        request,
+        "space/projet.html",
+        {
+            "nav": "space",
+            "deliberation": deliberation,
+            "session": deliberation.item.session,  # type: ignore[union-attr]
+            "note": note,
+            "form": form,
+            "since": notes.changes_since_convocation(deliberation),
+        },
+    )
+
+
+@require_safe
+def notes_export(request: HttpRequest) -> HttpResponse:
+    """« Exporter mes notes »: the user's own notes, as Markdown or plain text (UTF-8)."""
+    markdown = request.GET.get("format") != "texte"
+    extension, kind = ("md", "text/markdown") if markdown else ("txt", "text/plain")
+    response = HttpResponse(
+        notes.export_notes(request.user, markdown), content_type=f"{kind}; charset=utf-8"
+    )
+    name = f"mes-notes-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

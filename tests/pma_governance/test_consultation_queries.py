@@ -164,7 +164,7 @@ QUERIES = {
     "api deliberations": 3,
     "api act": 3,
     "space": 11,
-    "space session": 12,  # with the élu's seat and the session's déports
+    "space session": 13,  # with the élu's seat, the déports, the projets he has a note on
     "attendance": 12,
     "search": 9,
     "search filtered": 9,

@@ -36,11 +36,6 @@ def _text(response: Any) -> str:
 
 
 @pytest.fixture
-def body() -> Body:
-    return BodyFactory(short_name="PMA", name="Pôle Métropolitain de l'Artois")
-
-
-@pytest.fixture
 def elu(client: Client, body: Body) -> Client:
     login_as(client, "elu", body, mandate=MandateFactory(body=body))
     return client
@@ -233,7 +228,7 @@ def test_space_pages_keep_a_constant_number_of_queries(
 # Index: session, user, TOTP device, staff role, bodies exist, body, years, permissions (2),
 # bodies, sessions.
 INDEX_QUERIES = 11
-SESSION_QUERIES = 12  # with the élu's seat and the session's déports
+SESSION_QUERIES = 13  # with the élu's seat, the session's déports, the projets he has a note on
 ATTENDANCE_QUERIES = 12
 
 

@@ -1,0 +1,24 @@
+"""The members' space forms: an élu's private note on a projet."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pma_governance.lib import limits
+from pma_governance.lib.forms import BoundedForm
+
+
+class NoteForm(BoundedForm):
+    """The note, plain text; emptied, it is deleted."""
+
+    text = forms.CharField(
+        label="Ma note personnelle",
+        required=False,
+        max_length=limits.PRIVATE_NOTE,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "Visible de vous seul : ni les autres élus, ni le secrétariat ne la lisent. "
+            f"Au plus {limits.french_count(limits.PRIVATE_NOTE)} caractères."
+        ),
+    )
