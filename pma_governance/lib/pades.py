@@ -214,28 +214,53 @@ def sign_pdf(
     try:
         if box is None:
             page, box = reserved_box(writer, field_name) or (page, default_box(writer, page))
-        _align_producer(writer)
         when = dt.datetime.now(PARIS)
-        pdf_signer = signers.PdfSigner(
-            signers.PdfSignatureMetadata(
-                field_name=field_name,
-                name=signatory.name,
-                reason=reason,
-                location=location or None,
-                md_algorithm="sha256",
-                subfilter=fields.SigSeedSubFilter.PADES,
-            ),
-            signer=signer,
-            stamp_style=_STAMP_STYLE,
-            new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),
-        )
-        output = pdf_signer.sign_pdf(
+        output = _sign_with_stamp(
             writer,
-            appearance_text_params={"mention": signature_mention(signatory, when)},
+            signer,
+            field_name=field_name,
+            name=signatory.name,
+            reason=reason,
+            location=location,
+            page=page,
+            box=box,
+            mention=signature_mention(signatory, when),
         )
     except (PdfError, PyHankoSigningError) as exc:
         raise SigningError(f"Signature impossible : {exc}") from exc
     return bytes(output.getbuffer())
+
+
+def _sign_with_stamp(
+    writer: IncrementalPdfFileWriter,
+    signer: signers.Signer,
+    *,
+    field_name: str,
+    name: str,
+    reason: str,
+    location: str,
+    page: int,
+    box: tuple[int, int, int, int],
+    mention: str,
+) -> Any:
+    """One PAdES signature in a new revision, its visible stamp reading `mention` in the
+    embedded font (PDF/A: Info and XMP producers aligned first). Both the signatories'
+    signatures and the body's seal are made here."""
+    _align_producer(writer)
+    pdf_signer = signers.PdfSigner(
+        signers.PdfSignatureMetadata(
+            field_name=field_name,
+            name=name,
+            reason=reason,
+            location=location or None,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+        ),
+        signer=signer,
+        stamp_style=_STAMP_STYLE,
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),
+    )
+    return pdf_signer.sign_pdf(writer, appearance_text_params={"mention": mention})
 
 
 def seal_pdf(
@@ -265,21 +290,17 @@ def seal_pdf(
         if any(fields.enumerate_sig_fields(writer, filled_status=True, with_name=field_name)):
             raise SigningError(f"Le champ de signature « {field_name} » est déjà signé.")
         page, box = reserved_box(writer, field_name) or (fallback_page, fallback_box)
-        _align_producer(writer)
-        sealer = signers.PdfSigner(
-            signers.PdfSignatureMetadata(
-                field_name=field_name,
-                name=name,
-                reason=reason,
-                location=location or None,
-                md_algorithm="sha256",
-                subfilter=fields.SigSeedSubFilter.PADES,
-            ),
-            signer=signer,
-            stamp_style=_STAMP_STYLE,
-            new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),
+        output = _sign_with_stamp(
+            writer,
+            signer,
+            field_name=field_name,
+            name=name,
+            reason=reason,
+            location=location,
+            page=page,
+            box=box,
+            mention=mention,
         )
-        output = sealer.sign_pdf(writer, appearance_text_params={"mention": mention})
     except (PdfError, PyHankoSigningError, KeyError, TypeError, ValueError) as exc:
         raise SigningError(f"Le document n'a pu être scellé : {exc}") from exc
     return bytes(output.getbuffer())
