@@ -282,6 +282,9 @@ class Attendance(models.Model):
         related_name="departures",
         verbose_name="parti avant le point",
     )
+    # Pre-filled from the member's own answer before the session (issue 12): the roll call
+    # shows it as « déclaré » until the secretariat confirms or changes it.
+    declared = models.BooleanField("déclaré par le membre, à confirmer", default=False)
 
     class Meta:
         verbose_name = "présence"
@@ -351,6 +354,16 @@ class Proxy(models.Model):
     )
     illness = models.BooleanField("maladie dûment constatée", default=False)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    # Pre-filled from a pouvoir given online before the session (issue 12), to confirm.
+    declared = models.BooleanField("déclaré avant la séance, à confirmer", default=False)
+    answer = models.ForeignKey(
+        "AttendanceAnswer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proxies",
+        verbose_name="réponse d'origine",
+    )
 
     class Meta:
         verbose_name = "pouvoir"
@@ -510,3 +523,11 @@ class ProcesVerbal(models.Model):
     def is_publishable(self) -> bool:
         """Signed and not yet online (CGCT R2131-1)."""
         return self.status in PV_PUBLISHABLE_STATUSES
+
+
+# The convening of members before a session (issue 12): its own module, same app.
+from meetings import convening_models  # noqa: E402
+
+AttendanceAnswer = convening_models.AttendanceAnswer
+ConvocationDispatch = convening_models.ConvocationDispatch
+ConvocationReceipt = convening_models.ConvocationReceipt

@@ -98,6 +98,11 @@ class Body(models.Model):
         "pouvoirs par mandataire", default=1, validators=[MinValueValidator(1)]
     )
     substitutes_sit = models.BooleanField("les suppléants siègent", default=True)
+    convene_substitutes = models.BooleanField(
+        "les suppléants sont convoqués",
+        default=True,
+        help_text="Les statuts prévoient l'envoi de la convocation aux suppléants.",
+    )
     numbering_pattern = models.CharField(
         "modèle de numérotation",
         max_length=60,
@@ -179,6 +184,11 @@ class Person(models.Model):
     last_name = models.CharField("nom", max_length=100, validators=text_validators())
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True, validators=text_validators())
+    paper_convocation = models.BooleanField(
+        "convocation sur papier",
+        default=False,
+        help_text="L'élu a demandé à recevoir la convocation par courrier (CGCT L2121-10).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -408,3 +418,28 @@ class SigningCertificate(models.Model):
     def fingerprint_display(self) -> str:
         """« AB:CD:… », as certificate viewers show it."""
         return ":".join(self.fingerprint[i : i + 2] for i in range(0, len(self.fingerprint), 2))
+
+
+class NotificationPreference(models.Model):
+    """Whether a person receives one kind of e-mail (`members.notifications.KINDS`).
+
+    No row means the kind's default; convocations are always sent, whatever is stored.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField("courriel", max_length=30)
+    enabled = models.BooleanField("reçu", default=True)
+    changed_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "préférence de notification"
+        verbose_name_plural = "préférences de notification"
+        ordering = ["person", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="notification_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.full_name} — {self.kind} : {'oui' if self.enabled else 'non'}"

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from members.models import Body, Mandate, MemberEntity, Person
+from members.models import Body, Mandate, MemberEntity, NotificationPreference, Person
+from members.notifications import KINDS
 
 EXTERNAL_ID_MAX = 60
 
@@ -372,3 +373,17 @@ def entity_update(*, entity: MemberEntity, name: str, short_name: str, seats: in
     entity.full_clean()
     entity.save()
     return entity
+
+
+@transaction.atomic
+def notification_preferences_set(*, person: Person, choices: dict[str, bool]) -> None:
+    """Store a person's choice for each kind of e-mail; convocations cannot be turned off."""
+    for kind, enabled in choices.items():
+        spec = KINDS.get(kind)
+        if spec is None:
+            raise ValidationError(f"Type de courriel inconnu : « {kind} ».")
+        if spec.always:
+            continue
+        NotificationPreference.objects.update_or_create(
+            person=person, kind=kind, defaults={"enabled": enabled}
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from members.notifications import KINDS
 from pma_governance.lib import limits
 from pma_governance.lib.forms import BoundedForm
 
@@ -22,3 +23,18 @@ class NoteForm(BoundedForm):
             f"Au plus {limits.french_count(limits.PRIVATE_NOTE)} caractères."
         ),
     )
+
+
+class NotificationsForm(BoundedForm):
+    """One checkbox per kind of e-mail; convocations are always sent (shown, disabled)."""
+
+    def __init__(self, *args: object, current: dict[str, bool], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for kind in KINDS.values():
+            self.fields[kind.key] = forms.BooleanField(
+                label=kind.label,
+                help_text=kind.help,
+                required=False,
+                initial=True if kind.always else current.get(kind.key, kind.default),
+                disabled=kind.always,
+            )

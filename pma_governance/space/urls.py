@@ -20,4 +20,5 @@ urlpatterns = [
     path("mon-assiduite/", views.attendance, name="attendance"),
     path("projets/<int:pk>/", views.projet, name="projet"),
     path("mes-notes/export/", views.notes_export, name="notes_export"),
+    path("mes-courriels/", views.notifications, name="notifications"),
 ]

@@ -20,12 +20,14 @@ from deliberations.models import Deliberation
 from meetings.deports import deport_declare, deport_withdraw, deports_by_item
 from meetings.models import AgendaItem, Deport, Session
 from members.access import get_body_for_user
-from members.models import Mandate
+from members.models import Mandate, Person
+from members.notifications import KINDS, preferences_of
 from members.selectors import bodies_for_user
+from members.services import notification_preferences_set
 from pma_governance.lib import limits
 from pma_governance.space import notes
 from pma_governance.space import selectors as space
-from pma_governance.space.forms import NoteForm
+from pma_governance.space.forms import NoteForm, NotificationsForm
 
 
 def _year(value: str | None) -> int | None:
@@ -115,6 +117,31 @@ def attendance(request: HttpRequest) -> HttpResponse:
         request,
         "space/attendance.html",
         {"nav": "attendance", "history": history},
+    )
+
+
+# --- Notifications ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Which e-mails the élu receives; convocations always leave (CGCT L2121-10)."""
+    person = Person.objects.filter(user=request.user.pk).first()
+    if person is None:
+        return render(request, "space/notifications.html", {"nav": "space", "person": None})
+    current = preferences_of(person)
+    form = NotificationsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_set(
+            person=person,
+            choices={k: bool(v) for k, v in form.cleaned_data.items() if not KINDS[k].always},
+        )
+        messages.success(request, "Vos choix de courriels sont enregistrés.")
+        return redirect("space:notifications")
+    return render(
+        request,
+        "space/notifications.html",
+        {"nav": "space", "person": person, "form": form},
     )
 
 
