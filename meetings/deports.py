@@ -2,7 +2,8 @@
 
 Declared by the élu from his space or recorded by the secretariat, withdrawn by either
 until the session's facts are frozen; at the vote the déclared members are pre-filled
-as non-participants, with their reason.
+as non-participants, with their reason. Each time the member gets an e-mail (kind
+"deport"), once the change is written: a refused change sends nothing.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from meetings.models import AgendaItem, Deport, Session
-from members.models import Mandate
+from members.models import Mandate, Person
+from members.notifications import absolute_url, member_message, send_messages
 from pma_governance.lib import limits
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.limits import control_characters, control_message, too_long_message
@@ -75,17 +79,98 @@ def deport_declare(
     deport.full_clean()
     with refused_when_frozen():
         deport.save()
+    _send_on_commit(
+        deport_message(
+            session, item, mandate.person, reason, withdrawn=False, by_secretariat=by_secretariat
+        )
+    )
     return deport
 
 
 @transaction.atomic
-def deport_withdraw(*, deport: Deport) -> None:
+def deport_withdraw(*, deport: Deport, by_secretariat: bool = False) -> None:
     """Withdraw a déport, until the item is voted and the session's facts frozen."""
-    session = Session.objects.select_for_update().get(pk=deport.session_id)
+    session = Session.objects.select_for_update().select_related("body").get(pk=deport.session_id)
     item = AgendaItem.objects.select_related("vote").get(pk=deport.item_id)
+    found = Deport.objects.select_related("mandate__person").filter(pk=deport.pk).first()
+    if found is None:
+        raise ValidationError("Ce déport a déjà été retiré.")
     _check_open(session, item)
     with refused_when_frozen():
-        deport.delete()
+        found.delete()
+    _send_on_commit(
+        deport_message(
+            session,
+            item,
+            found.mandate.person,
+            found.reason,
+            withdrawn=True,
+            by_secretariat=by_secretariat,
+        )
+    )
+
+
+# --- The member's confirmation ----------------------------------------------------------
+
+
+def deport_message(
+    session: Session,
+    item: AgendaItem,
+    person: Person,
+    reason: str,
+    *,
+    withdrawn: bool,
+    by_secretariat: bool,
+) -> EmailMultiAlternatives | None:
+    """The e-mail confirming a déport recorded or withdrawn, or None (no address, opted out)."""
+    day = f"{session.date:%d/%m/%Y}"
+    point = f"le point {item.position} « {item.title} »"
+    where = f"de la séance du {day} ({session.body.name})"
+    if withdrawn:
+        subject = f"Déport retiré — séance du {day}"
+        who = "Le secrétariat a retiré" if by_secretariat else "Vous avez retiré"
+        said = [
+            f"{who} votre déport sur {point} {where} : vous pouvez prendre part au débat "
+            "et au vote sur ce point.",
+            "",
+            f"Motif du déport retiré : « {reason} »",
+        ]
+        why = (
+            "le secrétariat a retiré un déport enregistré à votre nom"
+            if by_secretariat
+            else "vous avez retiré un de vos déports depuis votre espace"
+        )
+    else:
+        subject = f"Déport enregistré — séance du {day}"
+        who = "Le secrétariat a enregistré" if by_secretariat else "Vous avez déclaré"
+        said = [
+            f"{who} votre déport sur {point} {where} : vous ne prendrez part ni au débat "
+            "ni au vote sur ce point (CGCT L2131-11).",
+            "",
+            f"Motif : « {reason} »",
+            "",
+            "Vous pouvez le retirer depuis la page de la séance tant que le point n'est pas voté.",
+        ]
+        why = (
+            "le secrétariat a enregistré un déport à votre nom"
+            if by_secretariat
+            else "vous avez déclaré un déport depuis votre espace"
+        )
+    return member_message(
+        person,
+        "deport",
+        subject=subject,
+        lines=[f"{person.title} {person.full_name},", "", *said],
+        reason=why,
+        link=absolute_url(reverse("space:session", args=[session.pk])) + f"#point-{item.pk}",
+    )
+
+
+def _send_on_commit(message: EmailMultiAlternatives | None) -> None:
+    # After the commit: a change refused or rolled back sends nothing. `robust`: an SMTP
+    # failure then is logged, it does not undo (nor fail) a change already written.
+    if message is not None:
+        transaction.on_commit(lambda: send_messages([message]), robust=True)
 
 
 def session_deports(session: Session) -> QuerySet[Deport]:

@@ -237,7 +237,7 @@ def deport_remove(request: HttpRequest, pk: int, deport_pk: int) -> HttpResponse
         Deport.objects.select_related("mandate__person"), pk=deport_pk, session=session
     )
     try:
-        deport_withdraw(deport=deport)
+        deport_withdraw(deport=deport, by_secretariat=True)
     except ValidationError as exc:
         for message in _messages_of(exc):
             messages.error(request, message)
