@@ -92,6 +92,14 @@ class PersonForm(BoundedForm):
         error_messages={"invalid": "Saisissez une adresse électronique valide."},
     )
     phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    paper_convocation = forms.BooleanField(
+        label="Convocation aussi sur papier",
+        required=False,
+        help_text=(
+            "L'élu a demandé à recevoir aussi la convocation par courrier (CGCT L2121-10) : "
+            "il figure sur la liste d'envoi postal. Le courriel reste envoyé."
+        ),
+    )
 
 
 class PersonCreateForm(PersonForm, _MandateFields):
@@ -103,6 +111,7 @@ class PersonCreateForm(PersonForm, _MandateFields):
         "last_name",
         "email",
         "phone",
+        "paper_convocation",
         "entity",
         "role",
         "office",

@@ -280,6 +280,7 @@ def person_create(
     entity: MemberEntity | None = None,
     office: str = "",
     external_id: str = "",
+    paper_convocation: bool = False,
 ) -> Person:
     """Register an elected person together with their first mandate in the body."""
     person = Person(
@@ -288,6 +289,7 @@ def person_create(
         last_name=last_name.strip(),
         email=email.strip(),
         phone=phone.strip(),
+        paper_convocation=paper_convocation,
     )
     person.full_clean()
     person.save()
@@ -312,14 +314,18 @@ def person_update(
     first_name: str = "",
     email: str = "",
     phone: str = "",
+    paper_convocation: bool | None = None,
 ) -> Person:
-    """Correct a person's civility, name or contact (their mandates are untouched)."""
+    """Correct a person's civility, name or contact (their mandates are untouched);
+    `paper_convocation` (None: unchanged) is whether he also gets the convocation by post."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     person.civility = civility
     person.first_name = first_name.strip()
     person.last_name = last_name.strip()
     person.email = email.strip()
     person.phone = phone.strip()
+    if paper_convocation is not None:
+        person.paper_convocation = paper_convocation
     person.full_clean()
     person.save()
     return person
@@ -376,8 +382,14 @@ def entity_update(*, entity: MemberEntity, name: str, short_name: str, seats: in
 
 
 @transaction.atomic
-def notification_preferences_set(*, person: Person, choices: dict[str, bool]) -> None:
-    """Store a person's choice for each kind of e-mail; convocations cannot be turned off."""
+def notification_preferences_set(
+    *, person: Person, choices: dict[str, bool], paper_convocation: bool | None = None
+) -> None:
+    """Store a person's choice for each kind of e-mail; convocations cannot be turned off.
+
+    `paper_convocation` (None: unchanged): he also wants the convocation by post (CGCT
+    L2121-10 lets the member ask for it); the change is kept in the person's history.
+    """
     for kind, enabled in choices.items():
         spec = KINDS.get(kind)
         if spec is None:
@@ -387,3 +399,10 @@ def notification_preferences_set(*, person: Person, choices: dict[str, bool]) ->
         NotificationPreference.objects.update_or_create(
             person=person, kind=kind, defaults={"enabled": enabled}
         )
+    if paper_convocation is not None:
+        # Lock the row: the secretariat may be editing the same record at that moment.
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.paper_convocation != paper_convocation:
+            locked.paper_convocation = paper_convocation
+            locked.save(update_fields=["paper_convocation"])
+        person.paper_convocation = paper_convocation

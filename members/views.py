@@ -257,6 +257,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "last_name": person.last_name,
                 "email": person.email,
                 "phone": person.phone,
+                "paper_convocation": person.paper_convocation,
             }
         )
     return _render(request, "members/person_edit.html", {"person": person, "form": form})

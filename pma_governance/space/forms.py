@@ -25,10 +25,16 @@ class NoteForm(BoundedForm):
     )
 
 
-class NotificationsForm(BoundedForm):
-    """One checkbox per kind of e-mail; convocations are always sent (shown, disabled)."""
+PAPER = "paper_convocation"
 
-    def __init__(self, *args: object, current: dict[str, bool], **kwargs: object) -> None:
+
+class NotificationsForm(BoundedForm):
+    """One checkbox per kind of e-mail; convocations are always sent (shown, disabled).
+    And whether the convocation also comes by post. Keys not in the form are ignored."""
+
+    def __init__(
+        self, *args: object, current: dict[str, bool], paper: bool, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for kind in KINDS.values():
             self.fields[kind.key] = forms.BooleanField(
@@ -38,3 +44,19 @@ class NotificationsForm(BoundedForm):
                 initial=True if kind.always else current.get(kind.key, kind.default),
                 disabled=kind.always,
             )
+        self.fields[PAPER] = forms.BooleanField(
+            label="Recevoir aussi la convocation sur papier",
+            help_text=(
+                "Le secrétariat vous l'adresse aussi par courrier (CGCT L2121-10) ; "
+                "le courriel reste envoyé."
+            ),
+            required=False,
+            initial=paper,
+        )
+
+    def kind_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key in KINDS]
+
+    def choices(self) -> dict[str, bool]:
+        """The kinds of e-mail the member may turn off, each with his choice."""
+        return {k: bool(self.cleaned_data[k]) for k in KINDS if not KINDS[k].always}

@@ -21,13 +21,13 @@ from meetings.deports import deport_declare, deport_withdraw, deports_by_item
 from meetings.models import AgendaItem, Deport, Session
 from members.access import get_body_for_user
 from members.models import Mandate, Person
-from members.notifications import KINDS, preferences_of
+from members.notifications import preferences_of
 from members.selectors import bodies_for_user
 from members.services import notification_preferences_set
 from pma_governance.lib import limits
 from pma_governance.space import notes
 from pma_governance.space import selectors as space
-from pma_governance.space.forms import NoteForm, NotificationsForm
+from pma_governance.space.forms import PAPER, NoteForm, NotificationsForm
 
 
 def _year(value: str | None) -> int | None:
@@ -128,20 +128,24 @@ def notifications(request: HttpRequest) -> HttpResponse:
     """Which e-mails the élu receives; convocations always leave (CGCT L2121-10)."""
     person = Person.objects.filter(user=request.user.pk).first()
     if person is None:
-        return render(request, "space/notifications.html", {"nav": "space", "person": None})
-    current = preferences_of(person)
-    form = NotificationsForm(request.POST or None, current=current)
+        return render(request, "space/notifications.html", {"nav": "notifications", "person": None})
+    form = NotificationsForm(
+        request.POST if request.method == "POST" else None,
+        current=preferences_of(person),
+        paper=person.paper_convocation,
+    )
     if request.method == "POST" and form.is_valid():
         notification_preferences_set(
             person=person,
-            choices={k: bool(v) for k, v in form.cleaned_data.items() if not KINDS[k].always},
+            choices=form.choices(),
+            paper_convocation=bool(form.cleaned_data[PAPER]),
         )
         messages.success(request, "Vos choix de courriels sont enregistrés.")
         return redirect("space:notifications")
     return render(
         request,
         "space/notifications.html",
-        {"nav": "space", "person": person, "form": form},
+        {"nav": "notifications", "person": person, "form": form},
     )
 
 
