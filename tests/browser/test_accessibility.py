@@ -96,6 +96,7 @@ def test_members_space_and_search_have_no_serious_accessibility_violation(
         "/espace/",
         f"/espace/seances/{archive.pk}/",
         "/espace/mon-assiduite/",
+        "/espace/mes-courriels/",
         f"/espace/projets/{act.pk}/",
         "/recherche/?q=urbanisme",
         "/recherche/?q=agence&annee=2023",
