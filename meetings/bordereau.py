@@ -97,7 +97,7 @@ def bordereau_context(
             "session": wording.upper_session_heading(session.date),
         },
         "title": "BORDEREAU D'ENVOI DE LA CONVOCATION",
-        "when": wording.capfirst(french_when(session.date, session.start_time)),
+        "when": french_when(session.date, session.start_time),
         "place": session.place,
         "delay_days": dispatch.delay_days,
         "sent": moment(dispatch.sent_at),

@@ -36,6 +36,7 @@ from tests.factories import (
     PersonFactory,
     SessionFactory,
     UserFactory,
+    convocation_link,
     login_as,
 )
 
@@ -517,3 +518,18 @@ def test_sending_to_70_members_takes_as_many_queries_as_to_7(db: None) -> None:
 
     assert counts[0] == counts[1]
     assert counts[1] <= 25
+
+
+def test_a_head_request_answers_as_get_without_recording_an_opening(
+    session: Session, members: dict[str, Mandate]
+) -> None:
+    _, path = convocation_link(session, members["titulaire"])
+
+    head = Client().head(path)
+    opened_by_head = ConvocationReceipt.objects.get().opened_at
+    get = Client().get(path)
+
+    assert head.status_code == get.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert opened_by_head is None  # a link checker's HEAD is no opening
+    assert ConvocationReceipt.objects.get().opened_at is not None
