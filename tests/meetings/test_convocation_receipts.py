@@ -533,3 +533,22 @@ def test_a_head_request_answers_as_get_without_recording_an_opening(
     assert head["Content-Type"] == get["Content-Type"]
     assert opened_by_head is None  # a link checker's HEAD is no opening
     assert ConvocationReceipt.objects.get().opened_at is not None
+
+
+def test_the_convocation_page_takes_as_many_queries_for_70_members_as_for_7(
+    db: None, client: Client
+) -> None:
+    counts = []
+    for size in (7, 70):
+        session = _body_of(size)
+        _send(session)
+        login_as(client, "secretariat", session.body)
+        url = reverse("meetings:convocation", args=[session.pk])
+        with (
+            time_machine.travel(ON_TIME, tick=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
