@@ -1,22 +1,19 @@
-"""The convocation: delay rule (jours francs), e-mail building and sending."""
+"""The convocation: delay rule (jours francs) and the e-mail (sending: `meetings.convening`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Session
 from members.models import Mandate
+from members.notifications import member_message
 from members.selectors import mandates_open_on
 from pma_governance.lib import wording
 
@@ -83,11 +80,28 @@ class Recipient:
 
     @property
     def email(self) -> str:
-        return self.mandate.person.email
+        return self.mandate.person.email.strip()
 
     @property
     def is_substitute(self) -> bool:
         return self.mandate.role == Mandate.Role.SUPPLEANT
+
+    @property
+    def by_paper(self) -> bool:
+        """Listed for mailing: he asked for paper (CGCT L2121-10), or has no address.
+
+        A member who asked for paper and has an address gets the e-mail too, with his
+        personal link: the paper copy is the one that counts, the e-mail lets him read the
+        projets and acknowledge online.
+        """
+        return self.mandate.person.paper_convocation or not self.email
+
+    @property
+    def quality(self) -> str:
+        """« titulaire », « suppléant », « suppléante »."""
+        if not self.is_substitute:
+            return "titulaire"
+        return "suppléante" if self.mandate.person.civility == "Mme" else "suppléant"
 
     @property
     def salutation(self) -> str:
@@ -104,6 +118,8 @@ class ConvocationPreview:
     items: list[AgendaItem]
     recipients: list[Recipient]
     missing: list[Recipient]
+    paper: list[Recipient]
+    convene_substitutes: bool
     sent_on: dt.date
     clear_days: int
     delay_days: int
@@ -119,46 +135,39 @@ class ConvocationPreview:
         return len(self.recipients) - self.substitutes
 
 
-@dataclass(frozen=True)
-class ConvocationSending:
-    """What happened when the convocation was sent."""
-
-    sent: int
-    missing: list[Recipient]
-    warning: str
-    resent: bool
-    previous_sent_at: dt.datetime | None = None
-    emails: list[str] = field(default_factory=list)
-
-
 def convocation_items(session: Session) -> list[AgendaItem]:
     return list(session.items.select_related("rapporteur__person").order_by("position"))
 
 
-def convocation_recipients(session: Session) -> tuple[list[Recipient], list[Recipient]]:
-    """(members convened with an e-mail address, members without one).
+def convened_members(session: Session) -> list[Recipient]:
+    """The members convened, one per person: titulaires whose mandate is open on the
+    session date, and suppléants when the body's statutes convene them
+    (`Body.convene_substitutes`), so that they can sit for an absent titulaire.
 
-    Titulaires and suppléants whose mandate is open on the session date; a suppléant
-    is convened too, so that he can sit for an absent titulaire.
+    Titulaires first, then suppléants, each by name, as on the feuille d'émargement.
     """
-    with_email: list[Recipient] = []
-    without: list[Recipient] = []
-    seen: set[str] = set()
+    convene_substitutes = session.body.convene_substitutes
+    found: list[Recipient] = []
+    seen: set[int] = set()
     for mandate in mandates_open_on(session.body, session.date):
-        recipient = Recipient(mandate)
-        email = recipient.email.strip().lower()
-        if not email:
-            without.append(recipient)
-        elif email not in seen:
-            seen.add(email)
-            with_email.append(recipient)
+        if mandate.role == Mandate.Role.SUPPLEANT and not convene_substitutes:
+            continue
+        if mandate.person_id in seen:
+            continue
+        seen.add(mandate.person_id)
+        found.append(Recipient(mandate))
 
-    # Titulaires first, then suppléants, each by name, as on the feuille d'émargement.
     def order(recipient: Recipient) -> tuple[bool, str, str]:
         person = recipient.mandate.person
         return (recipient.is_substitute, person.last_name, person.first_name)
 
-    return sorted(with_email, key=order), sorted(without, key=order)
+    return sorted(found, key=order)
+
+
+def convocation_recipients(session: Session) -> tuple[list[Recipient], list[Recipient]]:
+    """(members convened with an e-mail address, members convened without one)."""
+    members = convened_members(session)
+    return [r for r in members if r.email], [r for r in members if not r.email]
 
 
 def _signatory(session: Session) -> Mandate | None:
@@ -170,12 +179,16 @@ def _signatory(session: Session) -> Mandate | None:
     return None
 
 
+PREVIEW_LINK = "[lien personnel du membre]"
+
+
 def _context(
     session: Session,
     items: Sequence[AgendaItem],
     recipient: Recipient | None,
     signatory: Mandate | None,
 ) -> dict[str, object]:
+    """What the e-mail says to every member; `with_recipient` adds one member's part."""
     body = session.body
     return {
         "session": session,
@@ -188,13 +201,36 @@ def _context(
         "of_assembly": wording.of_the(body.assembly_name),
         "of_body": wording.of_the(body.name),
         "president_title": wording.capfirst(wording.the(body.president_title)),
-        "url": settings.SITE_URL.rstrip("/")
-        + reverse("meetings:session_detail", args=[session.pk]),
+        "url": PREVIEW_LINK,
+        "expires": None,
     }
 
 
-def convocation_text(context: dict[str, Any]) -> str:
-    """The convocation's plain-text part, built from data: a plain string that every page
+def with_recipient(
+    context: dict[str, object], recipient: Recipient, *, url: str, expires: dt.datetime | None
+) -> dict[str, object]:
+    """The shared context, for one member: his salutation, his personal link."""
+    return {
+        **context,
+        "recipient": recipient,
+        "salutation": recipient.salutation,
+        "url": url,
+        "expires": expires,
+    }
+
+
+def link_validity(expires: dt.datetime) -> str:
+    """« Ce lien personnel est valable jusqu'au 20 juin 2023 inclus … »."""
+    day = timezone.localdate(expires)
+    return (
+        f"Ce lien personnel est valable jusqu'au {french_date(day, weekday=False)} inclus ; "
+        "ensuite, connectez-vous à votre espace. En l'ouvrant, confirmez-nous la réception "
+        "de la convocation (« J'ai bien reçu la convocation »)."
+    )
+
+
+def convocation_lines(context: dict[str, Any]) -> list[str]:
+    """The convocation's plain-text lines, built from data: plain strings that every page
     escapes like any other (no template with autoescape turned off)."""
     session: Session = context["session"]
     recipient: Recipient | None = context["recipient"]
@@ -236,6 +272,8 @@ def convocation_text(context: dict[str, Any]) -> str:
         "Les projets de délibération et les documents de séance sont consultables en ligne :",
         str(context["url"]),
     ]
+    if context.get("expires"):
+        lines.append(link_validity(context["expires"]))
     if recipient is not None and recipient.is_substitute:
         person = recipient.mandate.person
         entity = recipient.mandate.entity
@@ -259,7 +297,12 @@ def convocation_text(context: dict[str, Any]) -> str:
         f"{context['president_title']},",
         signatory.person.full_name if signatory else "",
     ]
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def convocation_text(context: dict[str, Any]) -> str:
+    """The convocation's plain-text part (without the footer every member e-mail adds)."""
+    return "\n".join(convocation_lines(context)) + "\n"
 
 
 def convocation_subject(session: Session) -> str:
@@ -269,11 +312,16 @@ def convocation_subject(session: Session) -> str:
     )
 
 
+def convocation_reason(recipient: Recipient, context: dict[str, Any]) -> str:
+    """Why he receives it: « vous êtes membre titulaire du Comité syndical du … »."""
+    return f"vous êtes membre {recipient.quality} {context['of_assembly']} {context['of_body']}"
+
+
 def convocation_preview(session: Session, *, today: dt.date | None = None) -> ConvocationPreview:
     """The convocation as it would leave today, with its recipients and the delay check."""
     today = today or timezone.localdate()
     items = convocation_items(session)
-    recipients, missing = convocation_recipients(session)
+    members = convened_members(session)
     context = _context(session, items, None, _signatory(session))
     delay = session.body.convocation_delay_days
     return ConvocationPreview(
@@ -281,8 +329,10 @@ def convocation_preview(session: Session, *, today: dt.date | None = None) -> Co
         text=convocation_text(context),
         html=render_to_string("meetings/email/convocation.html", context),
         items=items,
-        recipients=recipients,
-        missing=missing,
+        recipients=[r for r in members if r.email],
+        missing=[r for r in members if not r.email],
+        paper=[r for r in members if r.by_paper],
+        convene_substitutes=session.body.convene_substitutes,
         sent_on=today,
         clear_days=clear_days_between(today, session.date),
         delay_days=delay,
@@ -291,80 +341,27 @@ def convocation_preview(session: Session, *, today: dt.date | None = None) -> Co
     )
 
 
-def _message(
-    session: Session,
-    items: Sequence[AgendaItem],
-    recipient: Recipient,
-    signatory: Mandate | None,
-) -> EmailMultiAlternatives:
-    context = _context(session, items, recipient, signatory)
-    message = EmailMultiAlternatives(
-        subject=convocation_subject(session),
-        body=convocation_text(context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
-    )
-    message.attach_alternative(
-        render_to_string("meetings/email/convocation.html", context), "text/html"
-    )
-    return message
+def convocation_message(
+    context: dict[str, Any], recipient: Recipient, *, url: str, expires: dt.datetime
+) -> EmailMultiAlternatives | None:
+    """One member's convocation e-mail: his name, his personal link, why he receives it.
 
-
-# --- Sending (the service) --------------------------------------------------------------
-
-
-@transaction.atomic
-def convocation_send(*, session: Session, sent_at: dt.datetime | None = None) -> ConvocationSending:
-    """Send one e-mail per member convened and record the convocation on the session.
-
-    Resending is allowed (an ordre du jour completed, a member forgotten): the session
-    then records the latest sending. The e-mails leave only once the record is written;
-    a sending failure rolls the record back.
+    `context` is built once for the sending (`convocation_context`): no query per member.
     """
-    # Lock the session: two secretaries clicking « Envoyer » at once send one convocation.
-    session = (
-        Session.objects.select_for_update(of=("self",))
-        .select_related("body", "president__person", "reconvenes")
-        .get(pk=session.pk)
+    own = with_recipient(context, recipient, url=url, expires=expires)
+    return member_message(
+        recipient.mandate.person,
+        "convocation",
+        subject=convocation_subject(context["session"]),
+        lines=convocation_lines(own),
+        reason=convocation_reason(recipient, own),
+        link=url,
+        html=render_to_string("meetings/email/_convocation.html", own),
+        to=recipient.email,
+        stored={},
     )
-    sent_at = sent_at or timezone.now()
-    sent_on = timezone.localdate(sent_at)
-    if session.status in {Session.Status.HELD, Session.Status.CLOSED}:
-        raise ValidationError(
-            f"La séance du {session.date:%d/%m/%Y} s'est déjà tenue : "
-            "la convocation ne peut plus être envoyée."
-        )
-    if sent_on > session.date:
-        raise ValidationError(
-            f"La séance du {session.date:%d/%m/%Y} est passée : "
-            "la convocation ne peut plus être envoyée."
-        )
-    items = convocation_items(session)
-    if not items:
-        raise ValidationError(
-            "L'ordre du jour est vide : ajoutez au moins un point avant d'envoyer la convocation."
-        )
-    recipients, missing = convocation_recipients(session)
-    if not recipients:
-        raise ValidationError(
-            "Aucun membre en exercice n'a d'adresse électronique : complétez le registre des "
-            "membres avant d'envoyer la convocation par courriel."
-        )
-    previous = session.convocation_sent_at
-    session.convocation_sent_at = sent_at
-    session.convened_on = sent_on
-    if session.status == Session.Status.PLANNED:
-        session.status = Session.Status.CONVENED
-    session.full_clean()
-    session.save(update_fields=["convocation_sent_at", "convened_on", "status"])
-    signatory = _signatory(session)
-    messages = [_message(session, items, r, signatory) for r in recipients]
-    get_connection(fail_silently=False).send_messages(messages)
-    return ConvocationSending(
-        sent=len(messages),
-        missing=missing,
-        warning=delay_warning(sent_on, session.date, session.body.convocation_delay_days),
-        resent=previous is not None,
-        previous_sent_at=previous,
-        emails=[r.email for r in recipients],
-    )
+
+
+def convocation_context(session: Session) -> dict[str, Any]:
+    """The context shared by every member's e-mail, read once: items, signatory."""
+    return _context(session, convocation_items(session), None, _signatory(session))

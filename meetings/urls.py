@@ -12,6 +12,11 @@ urlpatterns = [
     path("nouvelle/", views.session_create, name="session_create"),
     path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("<int:pk>/convocation/", views.convocation, name="convocation"),
+    path(
+        "<int:pk>/convocation/envois/<int:dispatch_pk>/bordereau.pdf",
+        views.bordereau,
+        name="bordereau",
+    ),
     # Drafting the procès-verbal.
     path("<int:pk>/pv/", views.pv_edit, name="pv_edit"),
 ]

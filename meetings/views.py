@@ -9,16 +9,25 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from meetings import services
 from meetings.access import get_session_for_user
+from meetings.bordereau import bordereau_pdf
+from meetings.convening import (
+    ConvocationSending,
+    convocation_send,
+    member_receipts,
+    not_yet_convened,
+    session_dispatches,
+)
+from meetings.convening_models import ConvocationDispatch
 from meetings.convocation import (
+    convened_members,
     convocation_deadline,
     convocation_preview,
-    convocation_send,
     french_date,
     french_when,
 )
@@ -171,26 +180,14 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, edit=request.method == "POST")
     errors: list[str] = []
     if request.method == "POST":
+        only_new = request.POST.get("destinataires") == "nouveaux"
         try:
-            result = convocation_send(session=session)
+            result = convocation_send(session=session, sent_by=request.user, only_new=only_new)
         except ValidationError as exc:
             errors = _messages_of(exc)
         else:
-            verb = "renvoyée" if result.resent else "envoyée"
-            messages.success(
-                request,
-                f"Convocation {verb} par courriel à {result.sent} membre"
-                f"{'s' if result.sent > 1 else ''}.",
-            )
-            if result.missing:
-                names = ", ".join(r.mandate.person.full_name for r in result.missing)
-                messages.warning(
-                    request,
-                    f"Sans adresse électronique, à convoquer autrement : {names}.",
-                )
-            if result.warning:
-                messages.warning(request, result.warning)
-            return redirect("meetings:session_detail", pk=session.pk)
+            _sending_messages(request, result)
+            return redirect("meetings:convocation", pk=session.pk)
     preview = convocation_preview(session)
     blockers = []
     if session.status in {Session.Status.HELD, Session.Status.CLOSED}:
@@ -199,11 +196,14 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
         blockers.append("La séance est passée : la convocation ne peut plus être envoyée.")
     if not preview.items:
         blockers.append("L'ordre du jour est vide : ajoutez au moins un point avant d'envoyer.")
-    if not preview.recipients:
+    if not preview.recipients and not preview.paper:
         blockers.append(
-            "Aucun membre en exercice n'a d'adresse électronique : complétez le registre des "
-            "membres avant d'envoyer la convocation par courriel."
+            "Aucun membre en exercice à convoquer : complétez le registre des membres avant "
+            "d'envoyer la convocation."
         )
+    dispatches = list(session_dispatches(session))
+    rows = member_receipts(session) if dispatches else []
+    new_members = not_yet_convened(session, convened_members(session)) if dispatches else []
     return render(
         request,
         "meetings/convocation.html",
@@ -215,9 +215,61 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
             "when": french_when(session.date, session.start_time),
             "blockers": blockers,
             "sendable": can_edit(request.user) and not blockers,
+            "dispatches": dispatches,
+            "rows": rows,
+            "paper_rows": [r for r in rows if r.latest.channel == "paper"],
+            "new_members": new_members,
         },
         status=400 if errors else 200,
     )
+
+
+def _sending_messages(request: HttpRequest, result: ConvocationSending) -> None:
+    """What the secretariat reads after a sending: how many, the paper list, the delay."""
+    verb = "envoyée" if not result.resent else "renvoyée"
+    whom = " aux membres pas encore convoqués" if result.only_new else ""
+    messages.success(
+        request,
+        f"Convocation {verb}{whom} par courriel à {result.sent} membre"
+        f"{'s' if result.sent > 1 else ''}.",
+    )
+    if result.paper:
+        names = ", ".join(r.mandate.person.full_name for r in result.paper)
+        messages.warning(request, f"À envoyer par courrier postal : {names}.")
+    if result.late_members:
+        dispatch = result.dispatch
+        messages.warning(
+            request,
+            f"Convocation hors délai : {dispatch.clear_days} jour"
+            f"{'s' if dispatch.clear_days > 1 else ''} franc"
+            f"{'s' if dispatch.clear_days > 1 else ''} laissé"
+            f"{'s' if dispatch.clear_days > 1 else ''} au lieu de {dispatch.delay_days}, "
+            f"pour : {', '.join(result.late_members)}.",
+        )
+    if result.warning:
+        messages.warning(request, result.warning)
+
+
+@require_safe
+def bordereau(request: HttpRequest, pk: int, dispatch_pk: int) -> HttpResponse:
+    """The bordereau d'envoi: as kept at sending (`?etat=envoi`), or with receipts so far."""
+    session = get_session_for_user(request, pk, edit=True)
+    dispatch = get_object_or_404(
+        ConvocationDispatch.objects.select_related("session__body", "sent_by"),
+        pk=dispatch_pk,
+        session=session,
+    )
+    at_sending = request.GET.get("etat") == "envoi"
+    if at_sending and dispatch.register_pdf:
+        pdf = bytes(dispatch.register_pdf)
+        suffix = "envoi"
+    else:
+        pdf = bordereau_pdf(dispatch)
+        suffix = f"etat-{timezone.localdate():%Y-%m-%d}"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"bordereau-convocation-{session.date:%Y-%m-%d}-{dispatch.pk}-{suffix}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 # --- Drafting the procès-verbal: the secretariat's texts, beside a live preview ------------

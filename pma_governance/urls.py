@@ -16,6 +16,7 @@ from pma_governance.documents import urls as documents_urls
 from pma_governance.live import urls as live_urls
 from pma_governance.prefecture import urls as prefecture_urls
 from pma_governance.publication import urls as publication_urls
+from pma_governance.space import urls as space_urls
 
 Patterns = list[URLPattern | URLResolver]
 
@@ -58,6 +59,7 @@ urlpatterns = [
     path("seances/", include((session_pages, "meetings"))),
     path("deliberations/", include((deliberation_pages, "deliberations"))),
     path("espace/", include("pma_governance.space.urls")),
+    path("convocations/", include((space_urls.receipt_patterns, "convocations"))),
     path("recherche/", include("pma_governance.search.urls")),
     path("public/", include((public_pages, "public"))),
     path("api/v1/", include((publication_urls.api_patterns, "api"))),

@@ -19,6 +19,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from deliberations.models import Deliberation, Vote
+from meetings.convening import token_digest
+from meetings.convening_models import ConvocationDispatch, ConvocationReceipt
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
 from members.models import Body, BodyAccess, Mandate, MemberEntity, Person
 from pma_governance.lib.roles import ADMINISTRATOR, ELECTED, SECRETARIAT, ensure_roles
@@ -349,3 +351,28 @@ def verify_session(client: Client, user: User) -> TOTPDevice:
     otp_login(request, device)
     request.session.save()
     return device
+
+
+def convocation_link(
+    session: Session,
+    mandate: Mandate,
+    *,
+    token: str = "jeton-de-convocation-de-test",
+    expires_at: dt.datetime | None = None,
+) -> tuple[ConvocationDispatch, str]:
+    """A sending of `session`'s convocation with `mandate`'s receipt, as rows (no e-mail,
+    no rule): (the dispatch, the path of the member's personal link)."""
+    sent_at = dt.datetime.combine(session.date - dt.timedelta(days=8), dt.time(9), tzinfo=dt.UTC)
+    dispatch = ConvocationDispatch.objects.create(
+        session=session, sent_at=sent_at, delay_days=5, clear_days=7
+    )
+    ConvocationReceipt.objects.create(
+        dispatch=dispatch,
+        session=session,
+        mandate=mandate,
+        email=mandate.person.email,
+        token_hash=token_digest(token),
+        sent_at=sent_at,
+        expires_at=expires_at or dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
+    )
+    return dispatch, f"/convocations/{token}/"

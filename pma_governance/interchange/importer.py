@@ -19,6 +19,7 @@ from deliberations.actes import nature_abbreviation
 from deliberations.majority import Tally
 from deliberations.models import Deliberation
 from deliberations.services import deliberation_create, vote_given, vote_record
+from meetings.convening_models import ConvocationDispatch
 from meetings.models import AgendaItem, Attendance, ProcesVerbal, Proxy, Session
 from meetings.services import agenda_item_add, roll_problems, session_create
 from members.models import Body, Mandate, MemberEntity, Person
@@ -215,6 +216,13 @@ def _session_delete(body: Body, day: dt.date) -> _Links:
     session = Session.objects.filter(body=body, date=day).first()
     if session is None:
         return _Links()
+    # The convocation's proof (bordereau d'envoi, receipts) is kept with the session.
+    if ConvocationDispatch.objects.filter(session=session).exists():
+        raise ValidationError(
+            f"La séance du {day:%d/%m/%Y} a une convocation envoyée depuis l'application : "
+            "ses envois et accusés de réception (bordereau d'envoi, preuve du délai) sont "
+            "conservés avec elle, un import ne peut pas la remplacer."
+        )
     # A later session adopting this PV, or reconvening this session, keeps its link.
     links = _Links(
         adopting_items=list(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pma_governance.space import views
+from pma_governance.space import receipts, views
 
 app_name = "space"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("projets/<int:pk>/", views.projet, name="projet"),
     path("mes-notes/export/", views.notes_export, name="notes_export"),
     path("mes-courriels/", views.notifications, name="notifications"),
+    path(
+        "seances/<int:pk>/convocation-recue/",
+        receipts.acknowledge_in_space,
+        name="convocation_acknowledge",
+    ),
+]
+
+# Under /convocations/, in the `convocations` namespace, without login: the personal link
+# of a convocation e-mail (the token is the key).
+receipt_patterns = [
+    path("<str:token>/", receipts.receipt, name="receipt"),
+    path("<str:token>/accuse-de-reception/", receipts.acknowledge, name="acknowledge"),
 ]

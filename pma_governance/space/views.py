@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deliberations.models import Deliberation
+from meetings.convening import receipt_of_user
 from meetings.deports import deport_declare, deport_withdraw, deports_by_item
 from meetings.models import AgendaItem, Deport, Session
 from members.access import get_body_for_user
@@ -100,6 +101,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             },
             "deports_open": mandate is not None and session.facts_frozen_at is None,
             "reason_max": limits.NOT_VOTING_REASON,
+            "convocation_receipt": receipt_of_user(session, request.user),
             "voted": any(
                 getattr(item, "deliberation", None) is not None
                 and item.deliberation.status != Deliberation.Status.DRAFT

@@ -50,6 +50,7 @@ from tests.factories import (
     MemberEntityFactory,
     Role,
     SessionFactory,
+    convocation_link,
     login_verified,
 )
 from tests.pma_governance.publication.helpers import publish_fast, sign_fast, sign_pv_fast
@@ -76,6 +77,7 @@ NOT_FREE_TEXT = {
     "deliberations.Deliberation": {"number"},
     "deliberations.SignedDocument": {"sha256"},
     "deliberations.DeliberationAnnex": {"sha256", "content_type"},
+    "meetings.ConvocationReceipt": {"token_hash"},
 }
 # The domain apps and the features: every first-party app's models.
 FIRST_PARTY = ("members", "meetings", "deliberations", "pma_governance")
@@ -163,6 +165,8 @@ def world() -> World:
     deport = Deport.objects.create(
         session=planned, item=planned_item, mandate=body.mandates.order_by("pk")[0], reason="x"
     )
+    # A convocation sent for it: the personal link's page and the secretariat's receipts.
+    dispatch, link = convocation_link(planned, body.mandates.order_by("pk")[1])
     users = {
         role: make_user(body, role, role, first_name=hostile(150), last_name=hostile(150))
         for role in ROLES
@@ -211,7 +215,8 @@ def world() -> World:
         "year": ["2023"],
         # The password reset link: an account's id in base64 and a token (none valid here).
         "uidb64": ["MQ"],
-        "token": ["set-password"],
+        "token": ["set-password", link.strip("/").split("/")[-1]],
+        "dispatch_pk": [str(dispatch.pk)],
     }
     return World(body=body, held=held, values=values, users=users)
 

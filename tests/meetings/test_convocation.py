@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from meetings.convening import convocation_send
 from meetings.convocation import (
     clear_days_between,
     convocation_deadline,
     convocation_delay_ok,
-    convocation_send,
     french_date,
     french_when,
 )

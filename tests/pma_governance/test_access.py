@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 
 # Views that opt out of the login (pma_governance.views.health; the login form itself and
 # the forgotten password's pages; the sitemap and robots.txt, which point to the public
-# side only).
+# side only; a convocation's personal link, whose token is the key:
+# tests/meetings/test_convocation_receipts.py).
 PUBLIC = {
     "health",
     "login",
@@ -43,6 +44,8 @@ PUBLIC = {
     "password_reset_complete",
     "sitemap",
     "robots_txt",
+    "receipt",
+    "acknowledge",
 }
 # The published acts' pages and the open-data API (DESIGN §6) are public by design:
 # tests/deliberations/test_views_public.py and tests/deliberations/test_api.py.

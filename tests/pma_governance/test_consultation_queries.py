@@ -164,7 +164,7 @@ QUERIES = {
     "api deliberations": 3,
     "api act": 3,
     "space": 11,
-    "space session": 13,  # with the élu's seat, the déports, the projets he has a note on
+    "space session": 14,  # with the élu's seat, the déports, noted projets, his convocation receipt
     "attendance": 12,
     "search": 9,
     "search filtered": 9,

@@ -150,6 +150,7 @@ def secrets() -> Secrets:
         "mandate_pk": [str(pk) for pk in body.mandates.values_list("pk", flat=True)] or ["1"],
         "proxy_pk": ["1"],
         "deport_pk": ["1"],
+        "dispatch_pk": ["1"],
         "annex_pk": ["1"],
         "kind": [*KINDS, "deliberation"],
         "short_name": ["PMA", "SMB"],

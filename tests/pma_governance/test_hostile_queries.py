@@ -19,7 +19,7 @@ from django.urls import get_resolver
 from deliberations.models import Deliberation, VisaTemplate
 from meetings.models import Session
 from members.models import Body
-from tests.factories import account, login_verified
+from tests.factories import account, convocation_link, login_verified
 from tests.pma_governance.test_url_map import _routes
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,7 @@ PARAMETERS = [
     "anciens",
     "per_page",
     "next",
+    "etat",
 ]
 HOSTILE_VALUES = [
     "a\x00b",
@@ -77,6 +78,7 @@ def seed_ids(seed_session: Session) -> dict[str, str]:
     mandate = body.mandates.first()
     assert item is not None and mandate is not None
     VisaTemplate.objects.create(body=body, text="le Code général des collectivités territoriales")
+    dispatch, link = convocation_link(seed_session, mandate)
     return {
         "pk@seances": str(seed_session.pk),
         "pk@documents": str(seed_session.pk),
@@ -88,6 +90,8 @@ def seed_ids(seed_session: Session) -> dict[str, str]:
         "day": seed_session.date.isoformat(),
         "ref": (act.number or "").replace("/", "-"),
         "kind": "pv",
+        "dispatch_pk": str(dispatch.pk),
+        "token": link.strip("/").split("/")[-1],
     }
 
 
@@ -120,7 +124,11 @@ def test_hostile_query_strings_never_give_a_server_error(
     secretariat = Client(raise_request_exception=False)
     login_verified(secretariat, account("secretariat", seed_session.body))
 
-    public = [p for p in paths if p.startswith(("/public/", "/api/", "/sante/", "/connexion/"))]
+    public = [
+        p
+        for p in paths
+        if p.startswith(("/public/", "/api/", "/sante/", "/connexion/", "/convocations/"))
+    ]
     failures = _sweep(anonymous, public) + _sweep(secretariat, paths)
 
     assert failures == [], "\n".join(failures)

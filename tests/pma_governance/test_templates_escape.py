@@ -23,6 +23,7 @@ TEMPLATE_ALLOWED: dict[tuple[str, str], str] = {
     # An e-mail, never served as a page (no CSP there): mail clients drop <style> and
     # keep only inline styles. Its values are autoescaped like everywhere else.
     ("templates/meetings/email/convocation.html", "style attribute"): "e-mail body",
+    ("templates/meetings/email/_convocation.html", "style attribute"): "e-mail body",
     ("templates/members/email/member.html", "style attribute"): "e-mail body",
 }
 

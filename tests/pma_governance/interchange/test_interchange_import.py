@@ -11,9 +11,13 @@ import pytest
 from django.core.management.base import CommandError
 
 from deliberations.models import Deliberation, Vote
+from meetings.convening_models import ConvocationDispatch
 from meetings.models import AgendaItem, Attendance, Proxy, Session
 from members.models import Body, Mandate, Person
+from pma_governance.interchange.importer import import_document
+from pma_governance.interchange.validation import DocumentError
 from tests.conftest import SEED_PATH, export_json, import_file, row_counts, seed_document
+from tests.factories import convocation_link
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +236,14 @@ def test_export_of_an_unknown_session_fails() -> None:
 def test_import_of_a_missing_file_fails(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Lecture impossible"):
         import_file(tmp_path / "absent.json")
+
+
+def test_a_session_convened_from_the_app_is_not_replaced_by_an_import() -> None:
+    import_file(SEED_PATH)
+    session = Session.objects.get(body__short_name="PMA", date="2023-06-13")
+    convocation_link(session, session.body.mandates.order_by("pk")[0])
+
+    with pytest.raises(DocumentError, match="un import ne peut pas la remplacer"):
+        import_document(seed_document())
+
+    assert ConvocationDispatch.objects.filter(session=session).exists()
