@@ -246,9 +246,6 @@ BY_HAND = re.compile(
 ALLOWED = {
     "members/notifications.py": "the one builder of members' e-mails",
     "pma_governance/accounts/forms.py": "the password reset: an account e-mail, not a member's",
-    # Moved onto member_message by the convocation rework (issue 12 point 1): then the
-    # test below fails on this line, to be removed.
-    "meetings/convocation.py": "the convocation, until its rework",
 }
 
 
