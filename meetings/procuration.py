@@ -19,6 +19,7 @@ from django.utils import timezone
 from meetings.answers import answers_closed_reason
 from meetings.convocation import french_when
 from meetings.models import AttendanceAnswer, Session
+from meetings.roll import of_name
 from members.certificates import active_certificate, open_signing_key
 from members.models import Mandate, Person, SecurityEvent
 from members.security import record_event
@@ -45,15 +46,16 @@ def procuration_context(answer: AttendanceAnswer, day: dt.date) -> dict[str, Any
     body = session.body
     assert answer.holder is not None
     giver, holder = answer.mandate.person, answer.holder.person
-    assembly = f"{body.assembly_name.lower()} {wording.of_the(body.name)}"
+    assembly = f"{wording.of_the(body.assembly_name.lower())} {wording.of_the(body.name)}"
     title = "Pouvoir (procuration)"
     return {
         "doc": {
-            "title": f"{title} de {giver.full_name} — séance du {wording.plain_date(session.date)}",
+            "title": f"{title} {of_name(giver.full_name)} — séance du "
+            f"{wording.plain_date(session.date)}",
             "author": body.name,
             "subject": title,
             "running_title": f"Séance du {wording.plain_date(session.date)}",
-            "footer": f"Pouvoir de {giver.full_name} à {holder.full_name}",
+            "footer": f"Pouvoir {of_name(giver.full_name)} à {holder.full_name}",
         },
         "heading": {
             "assembly": wording.upper(f"{body.assembly_name} {wording.of_the(body.name)}"),
@@ -167,7 +169,7 @@ def procuration_sign(
     record_event(
         kind=SecurityEvent.Kind.SIGNATURE,
         user=user,
-        detail=f"Procuration de {person.full_name} à {row.holder.person.full_name} pour la "
+        detail=f"Procuration {of_name(person.full_name)} à {row.holder.person.full_name} pour la "
         f"séance du {session.date:%d/%m/%Y} signée ({how}).",
     )
     return row
