@@ -53,8 +53,10 @@ def test_the_procuration_states_mandant_mandataire_and_session(
     text = pdf_text(procuration_render(pouvoir, assembly.session.date.replace(day=1)))
 
     assert "Pouvoir (procuration)" in text
-    assert "Je soussignée, Mme Alice Martin, membre titulaire du comité syndical" in text
-    assert "représentant Communauté d'agglomération de Lens-Liévin" in text
+    assert (
+        "Je soussignée, Mme Alice Martin (Communauté d'agglomération de Lens-Liévin), membre "
+        "titulaire du comité syndical du Syndicat mixte des Collines"
+    ) in text
     assert "donne pouvoir à M. Bernard Durand, membre titulaire" in text
     assert "d'assister à la séance du comité syndical du Syndicat mixte des Collines du" in text
     assert "à 18 h (Salle du conseil)" in text

@@ -79,7 +79,7 @@ def test_the_elu_gives_a_pouvoir_to_a_legal_holder(
     )
     assert len(smtp_inbox.messages) == 2
     shown = _text(client.get(_page(assembly)))
-    assert "Votre réponse : Absent, donne pouvoir — pouvoir à M. Bernard Durand" in shown
+    assert "Votre réponse : Absent, pouvoir donné à M. Bernard Durand" in shown
     assert "Ma procuration" in shown and "Signer ma procuration" in shown
 
 
