@@ -265,6 +265,14 @@ def _check_answer(
             "avant de répondre absent, le mandataire devant assister à la séance "
             "(CGCT L2121-20)."
         )
+    sitting_for = next((a for a in others if a.substitute_id == mandate.pk), None)
+    if sitting_for is not None and answer != Answer.PRESENT:
+        titulaire = sitting_for.mandate.person.full_name
+        que = "qu'" if of_name(titulaire).startswith("d'") else "que "
+        raise ValidationError(
+            f"{name} siège en suppléance {of_name(titulaire)}, qui l'a annoncé : il ne peut "
+            f"répondre absent tant {que}{titulaire} n'a pas changé sa réponse."
+        )
     if answer == Answer.PROXY:
         if holder is None:
             raise ValidationError("Choisissez le membre à qui vous donnez pouvoir.")

@@ -177,6 +177,25 @@ def test_no_suppleant_sits_for_a_titulaire_without_one(assembly: Assembly) -> No
     )
 
 
+def test_a_seated_suppleant_cannot_answer_absent(assembly: Assembly) -> None:
+    answer_give(assembly.session, assembly["Alice"], Answer.SUBSTITUTE)
+
+    assert _refused(assembly, "Fabien", Answer.EXCUSED) == (
+        "Fabien Roux siège en suppléance d'Alice Martin, qui l'a annoncé : il ne peut répondre "
+        "absent tant qu'Alice Martin n'a pas changé sa réponse."
+    )
+    answer_give(assembly.session, assembly["Fabien"], Answer.PRESENT)
+
+
+def test_a_suppleant_who_answered_absent_is_not_named(assembly: Assembly) -> None:
+    answer_give(assembly.session, assembly["Fabien"], Answer.EXCUSED)
+
+    assert _refused(assembly, "Alice", Answer.SUBSTITUTE, substitute=assembly["Fabien"]) == (
+        "Fabien Roux a répondu qu'il serait absent : il ne peut siéger en suppléance "
+        "d'Alice Martin."
+    )
+
+
 def test_a_suppleant_of_another_collectivity_does_not_sit(assembly: Assembly) -> None:
     message = _refused(assembly, "Alice", Answer.SUBSTITUTE, substitute=assembly["Gaëlle"])
 

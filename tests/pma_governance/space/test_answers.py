@@ -18,8 +18,9 @@ from meetings.answers import answer_give
 from meetings.models import AttendanceAnswer
 from pma_governance.lib.pades import validate_pdf
 from tests.conftest import Inbox
-from tests.factories import account, login_as
+from tests.factories import account, login_as, login_verified
 from tests.meetings.answers_setup import Assembly, make_assembly
+from tests.signatories import SIGNATORY_PASSPHRASE, with_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,43 @@ def test_a_paper_answer_is_marked_as_such(client: Client, assembly: Assembly) ->
     _as(client, assembly, "Alice")
 
     assert "formulaire papier, saisi par le secrétariat" in _text(client.get(_page(assembly)))
+
+
+def test_the_titulaire_names_his_suppleant(client: Client, assembly: Assembly) -> None:
+    _as(client, assembly, "Claire")
+    page = client.get(_page(assembly)).content.decode()
+    select = page.split('name="substitute"')[1].split("</select>")[0]
+    assert f'value="{assembly["Gaëlle"].pk}"' in select
+    assert f'value="{assembly["Fabien"].pk}"' not in select  # another collectivity's
+
+    response = _answer(client, assembly, answer="substitute", substitute=assembly["Gaëlle"].pk)
+
+    assert response.status_code == 302
+    row = AttendanceAnswer.objects.get(mandate=assembly["Claire"])
+    assert (row.answer, row.substitute) == (Answer.SUBSTITUTE, assembly["Gaëlle"])
+    shown = _text(client.get(_page(assembly)))
+    assert "Votre réponse : Absent, Mme Gaëlle Simon siège à votre place" in shown
+
+
+def test_the_mandant_signs_with_his_certificate_from_his_space(
+    client: Client, assembly: Assembly, signing_certificate: Path
+) -> None:
+    given = answer_give(
+        assembly.session, assembly["Alice"], Answer.PROXY, holder=assembly["Bernard"]
+    )
+    hand = with_certificate(assembly["Alice"].person)
+    login_verified(client, hand.user)
+    sign = reverse("space:procuration_sign", args=[assembly.session.pk])
+    assert "Signer avec mon certificat" in _text(client.get(_page(assembly)))
+
+    refused = client.post(sign, {"passphrase": ""}, follow=True)
+    assert "Saisissez la phrase secrète de votre certificat pour signer." in _text(refused)
+    wrong = client.post(sign, {"passphrase": "pas-la-bonne"}, follow=True)
+    assert "Phrase secrète du certificat incorrecte : rien n'a été signé." in _text(wrong)
+    assert "pas-la-bonne" not in wrong.content.decode()
+
+    client.post(sign, {"passphrase": SIGNATORY_PASSPHRASE})
+
+    pdf = client.get(reverse("space:procuration", args=[assembly.session.pk, given.pk])).content
+    (report,) = validate_pdf(pdf)
+    assert (report.certificate_subject, report.ok) == ("Alice Martin", True)
