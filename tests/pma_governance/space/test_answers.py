@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.answers import answer_give
 from meetings.models import AttendanceAnswer
 from pma_governance.lib.pades import validate_pdf
 from tests.conftest import Inbox
-from tests.factories import account, login_as, login_verified
+from tests.factories import MandateFactory, account, login_as, login_verified
 from tests.meetings.answers_setup import Assembly, make_assembly
 from tests.signatories import SIGNATORY_PASSPHRASE, with_certificate
 
@@ -250,3 +252,27 @@ def test_the_mandant_signs_with_his_certificate_from_his_space(
     pdf = client.get(reverse("space:procuration", args=[assembly.session.pk, given.pk])).content
     (report,) = validate_pdf(pdf)
     assert (report.certificate_subject, report.ok) == ("Alice Martin", True)
+
+
+def _page_queries(client: Client, assembly: Assembly) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(_page(assembly)).status_code == 200
+    return len(queries)
+
+
+def test_the_answer_block_keeps_its_queries_whatever_the_members(
+    client: Client, assembly: Assembly
+) -> None:
+    answer_give(assembly.session, assembly["Claire"], Answer.EXCUSED)
+    answer_give(assembly.session, assembly["Bernard"], Answer.PROXY, holder=assembly["David"])
+    _as(client, assembly, "Alice")
+    client.get(_page(assembly))
+    small = _page_queries(client, assembly)
+
+    # A 70-member body: 63 more titulaires, a third of them having answered.
+    for n in range(63):
+        mandate = MandateFactory(body=assembly.body, entity=assembly["Alice"].entity)
+        if n % 3 == 0:
+            answer_give(assembly.session, mandate, Answer.PRESENT)
+
+    assert _page_queries(client, assembly) == small
