@@ -91,15 +91,6 @@ def session_answers(session: Session) -> list[AttendanceAnswer]:
     )
 
 
-def answer_of(session: Session, mandate: Mandate) -> AttendanceAnswer | None:
-    return next((a for a in session_answers(session) if a.mandate_id == mandate.pk), None)
-
-
-def proxies_held(session: Session, mandate: Mandate) -> list[AttendanceAnswer]:
-    """The pouvoirs given to `mandate` for the session."""
-    return [a for a in session_answers(session) if a.holder_id == mandate.pk]
-
-
 @dataclass(frozen=True)
 class AnswerChoices:
     """Who a member may name in his answer: legal holders of his pouvoir, his suppléants."""
@@ -526,12 +517,3 @@ def _declined_mails(
             "vous avez refusé un pouvoir pour cette séance",
         ),
     ]
-
-
-def holders_of(session: Session) -> dict[int, list[AttendanceAnswer]]:
-    """The pouvoirs each member holds, by his mandate's pk."""
-    held: dict[int, list[AttendanceAnswer]] = {}
-    for row in session_answers(session):
-        if row.holder_id is not None:
-            held.setdefault(row.holder_id, []).append(row)
-    return held
