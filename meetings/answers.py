@@ -342,7 +342,9 @@ def answer_revoke(answer: AttendanceAnswer, user: Any = None) -> None:
     with refused_when_frozen():
         AttendanceAnswer.objects.filter(pk=row.pk).delete()
     if row.holder is not None:
-        _send_on_commit(_revoked_mails(session, row.mandate, row.holder, by_secretariat=False))
+        # Withdrawn by another account than his: the secretariat, from his letter or call.
+        clerk = user is not None and user.pk != row.mandate.person.user_id
+        _send_on_commit(_revoked_mails(session, row.mandate, row.holder, by_secretariat=clerk))
 
 
 @transaction.atomic
@@ -467,7 +469,9 @@ def _revoked_mails(
                 "est révoqué : il ne votera pas en votre nom.",
                 *_paper(by_secretariat),
             ],
-            "vous avez révoqué le pouvoir que vous aviez donné pour cette séance",
+            "le secrétariat a enregistré la révocation de votre pouvoir pour cette séance"
+            if by_secretariat
+            else "vous avez révoqué le pouvoir que vous aviez donné pour cette séance",
         ),
         _person_mail(
             taker,

@@ -14,6 +14,7 @@ from meetings.answers import answer_give, answer_revoke, proxy_decline
 from meetings.models import AttendanceAnswer
 from members.models import NotificationPreference
 from tests.conftest import Inbox
+from tests.factories import UserFactory
 from tests.meetings.answers_setup import Assembly, make_assembly
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +151,19 @@ def test_no_mail_leaves_when_the_answer_is_refused(
         answer_give(assembly.session, assembly["Alice"], Answer.PROXY, holder=assembly["Fabien"])
 
     assert smtp_inbox.messages == []
+
+
+def test_a_pouvoir_withdrawn_by_the_secretariat_says_so(
+    assembly: Assembly,
+    smtp_inbox: Inbox,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    given = answer_give(
+        assembly.session, assembly["Alice"], Answer.PROXY, holder=assembly["Bernard"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_revoke(given, user=UserFactory(username="secretariat"))
+
+    text = _mails(smtp_inbox)["martin@collines.example.org"][1]
+    assert "Enregistré par le secrétariat d'après votre formulaire papier." in text
+    assert "parce que le secrétariat a enregistré la révocation de votre pouvoir" in text
