@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from deliberations.views import acts as views
-from deliberations.views import agenda
+from deliberations.views import agenda, answers
 
 # Under /deliberations/, in the `deliberations` namespace.
 urlpatterns = [
@@ -26,4 +26,10 @@ session_patterns = [
     path("<int:pk>/ordre-du-jour/<int:item_pk>/retirer/", agenda.item_remove, name="item_remove"),
     path("<int:pk>/deports/ajouter/", agenda.deport_add, name="deport_add"),
     path("<int:pk>/deports/<int:deport_pk>/retirer/", agenda.deport_remove, name="deport_remove"),
+    path("<int:pk>/reponses/ajouter/", answers.paper_answer_add, name="paper_answer_add"),
+    path(
+        "<int:pk>/reponses/<int:answer_pk>/retirer/",
+        answers.paper_answer_remove,
+        name="paper_answer_remove",
+    ),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from meetings.convocation import french_date
-from meetings.models import AgendaItem, ProcesVerbal, Session
+from meetings.models import AgendaItem, AttendanceAnswer, ProcesVerbal, Session
 from members.models import Body, Mandate
 from members.selectors import mandates_open_on
 from pma_governance.lib import limits
@@ -175,3 +175,50 @@ class PvForm(BoundedForm):
 
     def texts(self) -> dict[str, str]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class PaperAnswerForm(BoundedForm):
+    """The secretariat enters a member's answer from the paper form (« formulaire papier »).
+
+    Every member of the body may be picked: the service checks the session's rules and
+    gives the French reason of a refusal.
+    """
+
+    mandate = MandateChoiceField(
+        label="Membre",
+        queryset=Mandate.objects.none(),
+        error_messages={"invalid_choice": NOT_IN_OFFICE, "required": "Choisissez le membre."},
+    )
+    answer = forms.ChoiceField(
+        label="Réponse",
+        choices=AttendanceAnswer.Answer.choices,
+        error_messages={
+            "required": "Choisissez la réponse.",
+            "invalid_choice": "Choisissez la réponse parmi celles proposées.",
+        },
+    )
+    holder = MandateChoiceField(
+        label="Pouvoir donné à",
+        queryset=Mandate.objects.none(),
+        required=False,
+        empty_label="—",
+        error_messages={"invalid_choice": NOT_IN_OFFICE},
+    )
+    substitute = MandateChoiceField(
+        label="Suppléant qui siège",
+        queryset=Mandate.objects.none(),
+        required=False,
+        empty_label="— celui de sa collectivité —",
+        error_messages={"invalid_choice": NOT_IN_OFFICE},
+    )
+
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = mandates_open_on(session.body, session.date)
+        for name in ("mandate", "holder"):
+            self.fields[name].queryset = members  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.fields["substitute"].queryset = members.filter(  # type: ignore[attr-defined]
+            role=Mandate.Role.SUPPLEANT
+        )

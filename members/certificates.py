@@ -8,8 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from pyhanko.sign.signers import Signer
 
 from members.models import Person, SigningCertificate
+from pma_governance.lib.pades import SigningError, personal_signer
 from pma_governance.lib.personal_certificates import (
     CertificateError,
     name_matches,
@@ -28,6 +30,32 @@ def may_register_certificates(user: Any) -> bool:
 
 def active_certificate(person: Person) -> SigningCertificate | None:
     return SigningCertificate.objects.filter(person=person, revoked_at__isnull=True).first()
+
+
+def open_signing_key(person: Person, passphrase: str) -> tuple[SigningCertificate, Signer]:
+    """The person's registered certificate, opened with the passphrase he typed: what a
+    signatory signs an act with, and a mandant his procuration.
+
+    The passphrase opens the key here and is dropped; no message repeats it.
+    """
+    certificate = active_certificate(person)
+    if certificate is None:
+        raise ValidationError(
+            f"{person.full_name} n'a pas de certificat de signature enregistré : un "
+            "administrateur doit l'enregistrer sur sa fiche d'élu avant qu'il puisse signer."
+        )
+    if certificate.not_after <= timezone.now():
+        raise ValidationError(
+            f"Le certificat de signature de {person.full_name} a expiré le "
+            f"{timezone.localtime(certificate.not_after):%d/%m/%Y} : un administrateur doit "
+            "en enregistrer un nouveau."
+        )
+    if not passphrase:
+        raise ValidationError("Saisissez la phrase secrète de votre certificat pour signer.")
+    try:
+        return certificate, personal_signer(bytes(certificate.pkcs12), passphrase)
+    except SigningError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 @transaction.atomic

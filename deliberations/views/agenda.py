@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from deliberations.forms import AgendaItemForm, DeportForm, ItemMoveForm
 from deliberations.services import agenda_item_change, agenda_item_create
+from deliberations.views.answers import paper_answers
 from meetings.access import get_session_for_user
 from meetings.convocation import convocation_deadline, delay_warning, french_when
 from meetings.deports import deport_declare, deport_withdraw, session_deports
@@ -82,6 +83,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if can_edit(request.user) and session.facts_frozen_at is None
             else None
         ),
+        **paper_answers(request, session),
     }
     return render(request, "deliberations/agenda/session_detail.html", context)
 

@@ -28,13 +28,13 @@ from deliberations.facts import session_document
 from deliberations.models import Deliberation, SignatureConsent, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
-from members.certificates import active_certificate
+from members.certificates import open_signing_key
 from members.models import Mandate, SigningCertificate
 from pma_governance.documents.catalog import document_pdf
 from pma_governance.documents.contexts.common import PRESIDENT_FIELD, SECRETARY_FIELD
 from pma_governance.lib import wording
 from pma_governance.lib.db import refused_when_frozen
-from pma_governance.lib.pades import Signatory, SigningError, personal_signer, sign_pdf
+from pma_governance.lib.pades import Signatory, SigningError, sign_pdf
 
 ROLE_LABELS = {"president": "président de séance", "secretary": "secrétaire de séance"}
 FIELDS = {"president": PRESIDENT_FIELD, "secretary": SECRETARY_FIELD}
@@ -72,29 +72,8 @@ def ensure_may_sign(user: Any, mandate: Mandate, *, as_what: str) -> None:
 
 
 def signing_key(mandate: Mandate, passphrase: str) -> tuple[SigningCertificate, Signer]:
-    """The holder's registered certificate, opened with the passphrase he typed.
-
-    The passphrase opens the key here and is dropped; no message repeats it.
-    """
-    person = mandate.person
-    certificate = active_certificate(person)
-    if certificate is None:
-        raise ValidationError(
-            f"{person.full_name} n'a pas de certificat de signature enregistré : un "
-            "administrateur doit l'enregistrer sur sa fiche d'élu avant qu'il puisse signer."
-        )
-    if certificate.not_after <= timezone.now():
-        raise ValidationError(
-            f"Le certificat de signature de {person.full_name} a expiré le "
-            f"{timezone.localtime(certificate.not_after):%d/%m/%Y} : un administrateur doit "
-            "en enregistrer un nouveau."
-        )
-    if not passphrase:
-        raise ValidationError("Saisissez la phrase secrète de votre certificat pour signer.")
-    try:
-        return certificate, personal_signer(bytes(certificate.pkcs12), passphrase)
-    except SigningError as exc:
-        raise ValidationError(str(exc)) from None
+    """The holder's registered certificate, opened with the passphrase he typed."""
+    return open_signing_key(mandate.person, passphrase)
 
 
 def signatory_record(

@@ -17,6 +17,23 @@ urlpatterns = [
         views.deport_remove,
         name="deport_remove",
     ),
+    path("seances/<int:pk>/ma-reponse/", views.answer_give_view, name="answer_give"),
+    path("seances/<int:pk>/ma-reponse/retirer/", views.answer_withdraw, name="answer_withdraw"),
+    path(
+        "seances/<int:pk>/pouvoirs/<int:answer_pk>/refuser/",
+        views.pouvoir_decline,
+        name="pouvoir_decline",
+    ),
+    path(
+        "seances/<int:pk>/ma-procuration/signer/",
+        views.procuration_sign_view,
+        name="procuration_sign",
+    ),
+    path(
+        "seances/<int:pk>/procurations/<int:answer_pk>/",
+        views.procuration,
+        name="procuration",
+    ),
     path("mon-assiduite/", views.attendance, name="attendance"),
     path("projets/<int:pk>/", views.projet, name="projet"),
     path("mes-notes/export/", views.notes_export, name="notes_export"),

@@ -14,21 +14,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deliberations.models import Deliberation
+from meetings.answers import answer_give, answer_revoke, proxy_decline
 from meetings.convening import receipt_of_user
 from meetings.deports import deport_declare, deport_withdraw, deports_by_item
-from meetings.models import AgendaItem, Deport, Session
-from members.access import get_body_for_user
+from meetings.models import AgendaItem, AttendanceAnswer, Deport, Session
+from meetings.procuration import procuration_readers, procuration_render, procuration_sign
+from members.access import can_edit, get_body_for_user
 from members.models import Mandate, Person
 from members.notifications import preferences_of
 from members.selectors import bodies_for_user
 from members.services import notification_preferences_set
 from pma_governance.lib import limits
+from pma_governance.lib.http import pdf_response
 from pma_governance.space import notes
 from pma_governance.space import selectors as space
-from pma_governance.space.forms import PAPER, NoteForm, NotificationsForm
+from pma_governance.space.answers import answer_form, answer_panel
+from pma_governance.space.forms import PAPER, AnswerForm, NoteForm, NotificationsForm, SignForm
 
 
 def _year(value: str | None) -> int | None:
@@ -67,10 +73,13 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     """A session as an élu reads it: convocation, ordre du jour, projets, votes, PV."""
-    try:
-        session = space.space_session(request.user, pk)
-    except Session.DoesNotExist:
-        raise Http404("Séance introuvable.") from None
+    return _session_page(request, _space_session(request, pk))
+
+
+def _session_page(
+    request: HttpRequest, session: Session, *, answer_form: AnswerForm | None = None
+) -> HttpResponse:
+    """The session's page; `answer_form`: the élu's answer, refused, shown again as typed."""
     items = list(session.items.all())
     signed = space.signed_deliberations(session)
     pv = getattr(session, "pv", None)
@@ -92,6 +101,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             "pv_label": space.pv_label(pv, session.pv_signed),  # type: ignore[attr-defined]
             "held": session.status in space.HELD,
             "mandate": mandate,
+            "answer_panel": answer_panel(session, mandate, request.user, answer_form),
             "deports": deports,
             "my_deports": {
                 item_pk: d
@@ -264,3 +274,146 @@ def notes_export(request: HttpRequest) -> HttpResponse:
     name = f"mes-notes-{timezone.localdate():%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- Answers and pouvoirs ---------------------------------------------------------------
+
+
+def _to_answer(session: Session) -> HttpResponse:
+    return redirect(reverse("space:session", args=[session.pk]) + "#ma-reponse")
+
+
+def _refused(request: HttpRequest, session: Session, exc: ValidationError) -> HttpResponse:
+    for message in exc.messages:
+        messages.error(request, message)
+    return _to_answer(session)
+
+
+def _seat(request: HttpRequest, session: Session) -> Mandate:
+    mandate = _own_mandate(request, session)
+    if mandate is None:
+        raise Http404("Vous ne siégez pas dans cette assemblée.")
+    return mandate
+
+
+def _own_answer(request: HttpRequest, session: Session) -> AttendanceAnswer:
+    return get_object_or_404(
+        AttendanceAnswer.objects.select_related("mandate__person", "holder__person"),
+        session=session,
+        mandate=_seat(request, session),
+    )
+
+
+@require_POST
+def answer_give_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The élu answers for himself; a refusal shows his form again with the reason."""
+    session = _space_session(request, pk)
+    mandate = _seat(request, session)
+    form = answer_form(session, mandate, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            answer = answer_give(
+                session,
+                mandate,
+                data["answer"],
+                holder=data["holder"],
+                substitute=data["substitute"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Votre réponse est enregistrée : {_said(answer)}.")
+            return _to_answer(session)
+    return _session_page(request, session, answer_form=form)
+
+
+def _said(answer: AttendanceAnswer) -> str:
+    if answer.holder is not None:
+        return f"pouvoir à {answer.holder.person.full_name}"
+    if answer.substitute is not None:
+        return f"{answer.substitute.person.full_name} siège à votre place"
+    return answer.get_answer_display().lower()
+
+
+@require_POST
+def answer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The élu withdraws his answer, and with it his pouvoir."""
+    session = _space_session(request, pk)
+    try:
+        answer_revoke(_own_answer(request, session), user=request.user)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(request, "Votre réponse est retirée.")
+    return _to_answer(session)
+
+
+@require_POST
+def pouvoir_decline(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """The holder refuses a pouvoir given to him (never one given to another)."""
+    session = _space_session(request, pk)
+    answer = get_object_or_404(
+        AttendanceAnswer.objects.select_related("mandate__person"),
+        pk=answer_pk,
+        session=session,
+        holder__person__user=request.user.pk,
+    )
+    try:
+        proxy_decline(answer, user=request.user)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(
+        request, f"Pouvoir refusé : {answer.mandate.person.full_name} en est averti par courriel."
+    )
+    return _to_answer(session)
+
+
+@sensitive_post_parameters("passphrase")
+@require_POST
+def procuration_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mandant signs his procuration (his certificate, else the app's seal)."""
+    session = _space_session(request, pk)
+    answer = _own_answer(request, session)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, ValidationError(list(form.errors.get("passphrase", []))))
+    try:
+        procuration_sign(
+            answer,
+            request.user,
+            passphrase=form.cleaned_data["passphrase"],
+            verified=bool(request.user.is_verified()),  # type: ignore[union-attr]
+        )
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(request, "Votre procuration est signée.")
+    return _to_answer(session)
+
+
+@require_safe
+def procuration(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """The signed procuration, for the mandant, the mandataire and the secretariat only;
+    the mandant may read it before signing."""
+    session = _space_session(request, pk)
+    answer = get_object_or_404(
+        AttendanceAnswer.objects.select_related(
+            "session__body", "mandate__person", "mandate__entity", "holder__person"
+        ),
+        pk=answer_pk,
+        session=session,
+        answer=AttendanceAnswer.Answer.PROXY,
+    )
+    readers = procuration_readers(answer)
+    if request.user.pk not in readers and not can_edit(request.user):
+        raise Http404("Procuration introuvable.")
+    signed = bytes(answer.procuration_pdf)
+    if not signed and request.user.pk != answer.mandate.person.user_id:
+        raise Http404("La procuration n'est pas encore signée.")
+    name = slugify(answer.mandate.person.full_name)
+    return pdf_response(
+        request,
+        signed or (lambda: procuration_render(answer)),
+        filename=f"procuration-{name}-{session.date:%Y-%m-%d}.pdf",
+        cache_control="private, no-store",
+    )

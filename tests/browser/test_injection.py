@@ -35,11 +35,12 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from deliberations.models import Deliberation, DeliberationAnnex, VisaTemplate
 from deliberations.services import erratum_create
-from meetings.models import AgendaItem, Deport, ProcesVerbal, Session
+from meetings.models import AgendaItem, AttendanceAnswer, Deport, ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
 from tests.browser.conftest import login, make_user
@@ -167,6 +168,11 @@ def world() -> World:
     )
     # A convocation sent for it: the personal link's page and the secretariat's receipts.
     dispatch, link = convocation_link(planned, body.mandates.order_by("pk")[1])
+    # A pouvoir given for the coming session: both names show in the space and the hub.
+    giver, holder = body.mandates.filter(role="titulaire").order_by("pk")[:2]
+    pouvoir = AttendanceAnswer.objects.create(
+        session=planned, mandate=giver, answer="proxy", holder=holder, answered_at=timezone.now()
+    )
     users = {
         role: make_user(body, role, role, first_name=hostile(150), last_name=hostile(150))
         for role in ROLES
@@ -205,6 +211,7 @@ def world() -> World:
         "mandate_pk": [str(mandate.pk)],
         "proxy_pk": [str(held.proxies.order_by("pk")[0].pk)],
         "deport_pk": [str(deport.pk)],
+        "answer_pk": [str(pouvoir.pk)],
         "annex_pk": [str(acts[-1].annexes.get().pk)],
         "kind": list(KINDS),
         "short_name": [body.short_name],

@@ -21,9 +21,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 
 from deliberations.models import Deliberation
-from meetings.models import ProcesVerbal, Session
+from meetings.models import AttendanceAnswer, ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
 from pma_governance.lib.roles import ensure_roles
@@ -123,6 +124,17 @@ def secrets() -> Secrets:
         sequence=192,
         status=Deliberation.Status.VOTED,
     )
+    # A signed procuration between two members: theirs and the secretariat's to read only.
+    AttendanceAnswer.objects.create(
+        pk=SIGNED,
+        session=held,
+        mandate=MandateFactory(body=body),
+        answer=AttendanceAnswer.Answer.PROXY,
+        holder=MandateFactory(body=body),
+        answered_at=timezone.now(),
+        procuration_pdf=b"%PDF-1.7 PROCURATION",
+        procuration_signed_at=timezone.now(),
+    )
     sign_fast(signed)
     sign_pv_fast(held)
     # Another body's session and act.
@@ -151,6 +163,7 @@ def secrets() -> Secrets:
         "proxy_pk": ["1"],
         "deport_pk": ["1"],
         "dispatch_pk": ["1"],
+        "answer_pk": [str(SIGNED)],
         "annex_pk": ["1"],
         "kind": [*KINDS, "deliberation"],
         "short_name": ["PMA", "SMB"],

@@ -228,9 +228,9 @@ def test_space_pages_keep_a_constant_number_of_queries(
 # Index: session, user, TOTP device, staff role, bodies exist, body, years, permissions (2),
 # bodies, sessions.
 INDEX_QUERIES = 11
-SESSION_QUERIES = (
-    14  # with the élu's seat, the session's déports, noted projets, his convocation receipt
-)
+# Session: with the élu's seat, the session's déports, the projets he has a note on, his
+# convocation receipt, his answer.
+SESSION_QUERIES = 15
 ATTENDANCE_QUERIES = 12
 
 
