@@ -164,7 +164,7 @@ QUERIES = {
     "api deliberations": 3,
     "api act": 3,
     "space": 11,
-    "space session": 14,  # with the élu's seat, the déports, noted projets, his convocation receipt
+    "space session": 15,  # his seat, the déports, noted projets, his convocation receipt, answer
     "attendance": 12,
     "search": 9,
     "search filtered": 9,

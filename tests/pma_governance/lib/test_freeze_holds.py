@@ -41,6 +41,7 @@ FREEZE_TRIGGERS = {
     "attendance_facts_frozen",
     "proxy_facts_frozen",
     "deport_facts_frozen",
+    "answer_facts_frozen",
     "pv_signed_frozen",
     "pv_signed_session_frozen",
     "deliberation_signed_frozen",
