@@ -16,6 +16,7 @@ from pma_governance.documents import urls as documents_urls
 from pma_governance.live import urls as live_urls
 from pma_governance.prefecture import urls as prefecture_urls
 from pma_governance.publication import urls as publication_urls
+from pma_governance.space import urls as space_urls
 
 Patterns = list[URLPattern | URLResolver]
 
@@ -37,6 +38,10 @@ deliberation_pages: Patterns = [
     *prefecture_urls.deliberation_patterns,
     *publication_urls.deliberation_patterns,
 ]
+space_pages: Patterns = [
+    *space_urls.urlpatterns,
+    *live_urls.space_patterns,
+]
 public_pages: Patterns = [
     *publication_urls.portal_patterns,
     *documents_urls.public_patterns,
@@ -57,7 +62,7 @@ urlpatterns = [
     path("membres/", include("members.urls")),
     path("seances/", include((session_pages, "meetings"))),
     path("deliberations/", include((deliberation_pages, "deliberations"))),
-    path("espace/", include("pma_governance.space.urls")),
+    path("espace/", include((space_pages, "space"))),
     path("recherche/", include("pma_governance.search.urls")),
     path("public/", include((public_pages, "public"))),
     path("api/v1/", include((publication_urls.api_patterns, "api"))),

@@ -59,3 +59,47 @@ document.addEventListener("htmx:afterSwap", () => {
   if (!button || button.disabled) button = document.getElementById((direction === "up" ? "down-" : "up-") + pk);
   if (button && !button.disabled) button.focus();
 });
+
+// Live views (the room display, the élus' devices): ask for the state every half second with
+// the entity tag of the one shown; the server answers 304 while nothing was recorded, and
+// the new state (200) replaces the old one. Screen readers hear its one-line summary.
+(() => {
+  const box = document.querySelector("[data-live-poll]");
+  if (!box) return;
+  const url = box.dataset.livePoll;
+  const announcer = document.getElementById("live-announce");
+  const offline = document.querySelector("[data-live-offline]");
+  let etag = box.dataset.liveEtag || "";
+  const PERIOD = 500, RETRY = 2000;
+  const summary = () => {
+    const line = box.querySelector("[data-live-announce]");
+    return line ? line.textContent.trim() : "";
+  };
+  let said = summary();
+  const poll = async () => {
+    let wait = PERIOD;
+    try {
+      const response = await fetch(url, {
+        headers: etag ? {"If-None-Match": etag} : {},
+        cache: "no-store",
+        credentials: "same-origin",
+      });
+      if (response.status === 200) {
+        const html = await response.text();
+        etag = response.headers.get("ETag") || "";
+        box.innerHTML = html;
+        const line = summary();
+        if (announcer && line && line !== said) announcer.textContent = line;
+        said = line;
+      } else if (response.status !== 304) {
+        wait = RETRY;
+      }
+      if (offline) offline.hidden = response.status === 200 || response.status === 304;
+    } catch (error) {
+      wait = RETRY;
+      if (offline) offline.hidden = false;
+    }
+    setTimeout(poll, wait);
+  };
+  setTimeout(poll, PERIOD);
+})();

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 # Views that opt out of the login (pma_governance.views.health; the login form itself and
 # the forgotten password's pages; the sitemap and robots.txt, which point to the public
-# side only).
+# side only; the room display, behind its token).
 PUBLIC = {
     "health",
     "login",
@@ -43,6 +43,10 @@ PUBLIC = {
     "password_reset_complete",
     "sitemap",
     "robots_txt",
+    # The room display opens with its display token, refused (403) without one:
+    # tests/pma_governance/live/test_room.py.
+    "room_display",
+    "room_display_state",
 }
 # The published acts' pages and the open-data API (DESIGN §6) are public by design:
 # tests/deliberations/test_views_public.py and tests/deliberations/test_api.py.
