@@ -115,6 +115,8 @@ class MemberState:
 
     mandate: Mandate
     present: bool
+    # A suppléant in the room who does not sit: present, but neither counted nor voting.
+    suppleant_not_sitting: bool = False
     holds_for: list[str] = field(default_factory=list)
     gave_to: str = ""
     # On the item on screen: his déport (its reason), or his name among the non-participants.
@@ -144,6 +146,12 @@ def member_state(room: RoomState, mandate: Mandate) -> MemberState:
     if row is not None:
         state.holds_for = [p.giver.person.full_name for p in row.holds]
         state.gave_to = row.gave.holder.person.full_name if row.gave else ""
+        state.suppleant_not_sitting = (
+            not state.present
+            and not row.is_titulaire
+            and row.present_now
+            and not (row.attendance is not None and row.attendance.seated)
+        )
     if room.current is not None:
         item = room.current.item
         deports: Sequence[Deport] = deports_by_item(live.session).get(item.pk, ())

@@ -58,9 +58,12 @@ def _conditional(
     return response
 
 
-def _display_access(request: HttpRequest, pk: int) -> tuple[Session, display.Version, str]:
-    """The session, its version (read before the state: a page is never older than its
-    tag) and the token as given; 403 without a valid token nor a login of the body."""
+def _display_access(
+    request: HttpRequest, pk: int
+) -> tuple[Callable[[], Session], display.Version, str]:
+    """The session (loaded when needed: a 304 needs only the version), its version (read
+    before the state: a page is never older than its tag) and the token as given; 403
+    without a valid token nor a login of the body."""
     version = display.session_version(pk)
     token = request.GET.get("jeton", "")
     if token:
@@ -70,12 +73,12 @@ def _display_access(request: HttpRequest, pk: int) -> tuple[Session, display.Ver
             or not constant_time_compare(token_hash(token), version.token_hash)
         ):
             raise PermissionDenied(WRONG_TOKEN)
-        session = get_object_or_404(Session.objects.select_related("body"), pk=pk)
-    elif request.user.is_authenticated:
+        # The token's row belongs to the session: it exists.
+        return (lambda: Session.objects.select_related("body").get(pk=pk)), version, token
+    if request.user.is_authenticated:
         session = get_object_or_404(sessions_for_user(request.user), pk=pk)
-    else:
-        raise PermissionDenied(NO_TOKEN)
-    return session, version, token
+        return (lambda: session), version, token
+    raise PermissionDenied(NO_TOKEN)
 
 
 def _with_token(url: str, token: str) -> str:
@@ -86,7 +89,8 @@ def _with_token(url: str, token: str) -> str:
 @require_safe
 def room_display(request: HttpRequest, pk: int) -> HttpResponse:
     """The projector's page: the item on screen, the quorum, each vote as it is recorded."""
-    session, version, token = _display_access(request, pk)
+    load, version, token = _display_access(request, pk)
+    session = load()
     room = display.room_state(session, version.current_item_id)
     response = render(
         request,
@@ -105,16 +109,14 @@ def room_display(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_safe
 def room_display_state(request: HttpRequest, pk: int) -> HttpResponse:
-    session, version, _ = _display_access(request, pk)
-    return _conditional(
-        request,
-        display.etag("salle", pk, version),
-        lambda: render(
-            request,
-            "live/_room_state.html",
-            {"room": display.room_state(session, version.current_item_id), "session": session},
-        ),
-    )
+    load, version, _ = _display_access(request, pk)
+
+    def fragment() -> HttpResponse:
+        session = load()
+        room = display.room_state(session, version.current_item_id)
+        return render(request, "live/_room_state.html", {"room": room, "session": session})
+
+    return _conditional(request, display.etag("salle", pk, version), fragment)
 
 
 def _member_access(request: HttpRequest, pk: int) -> tuple[Session, display.Version]:

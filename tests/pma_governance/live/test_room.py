@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from deliberations.majority import Tally
 from deliberations.models import Vote
@@ -256,3 +257,23 @@ def test_an_elu_of_another_body_cannot_follow_the_session(client: Client, sessio
 
     for name in ("space:live", "space:live_state"):
         assert client.get(reverse(name, args=[session.pk])).status_code == 404
+
+
+def test_an_unchanged_poll_costs_one_query(
+    client: Client, session: Session, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    url = _state_url(session, display_token_issue(session=session))
+    tag = client.get(url)["ETag"]
+
+    with django_assert_num_queries(1):
+        assert client.get(url, HTTP_IF_NONE_MATCH=tag).status_code == 304
+
+
+def test_a_suppleant_who_does_not_sit_is_told_so(client: Client, session: Session) -> None:
+    laversin = _mandate(session, "laversin")
+    attendance_set(session=session, mandate=laversin, status="present", seated=False)
+    login_as(client, "elu", session.body, mandate=laversin)
+
+    text = _text(client.get(reverse("space:live", args=[session.pk])))
+
+    assert "Vous êtes présent comme suppléant, sans siéger" in text
