@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -32,6 +33,8 @@ from pma_governance.live import display
 from pma_governance.live.services import current_item_set, display_token_issue, token_hash
 from pma_governance.live.views import _done, _refused
 
+# The display's cookie lasts a day of sessions; a new token makes it useless at once.
+DISPLAY_COOKIE_AGE = 24 * 3600
 # A display token is 43 characters (32 random bytes, URL-safe base 64).
 TOKEN_MAX = 64
 NO_TOKEN = (
@@ -58,31 +61,40 @@ def _conditional(
     return response
 
 
+def _cookie_name(pk: int) -> str:
+    return f"ecran-{pk}"
+
+
+def _valid(token: str, version: display.Version) -> bool:
+    return (
+        0 < len(token) <= TOKEN_MAX
+        and bool(version.token_hash)
+        and constant_time_compare(token_hash(token), version.token_hash)
+    )
+
+
 def _display_access(
     request: HttpRequest, pk: int
 ) -> tuple[Callable[[], Session], display.Version, str]:
     """The session (loaded when needed: a 304 needs only the version), its version (read
-    before the state: a page is never older than its tag) and the token as given; 403
-    without a valid token nor a login of the body."""
+    before the state: a page is never older than its tag) and the valid token given in
+    the address (or, for the polls, in the display's cookie); 403 without a valid token
+    nor a login of the body."""
     version = display.session_version(pk)
-    token = request.GET.get("jeton", "")
-    if token:
-        if (
-            len(token) > TOKEN_MAX
-            or not version.token_hash
-            or not constant_time_compare(token_hash(token), version.token_hash)
-        ):
-            raise PermissionDenied(WRONG_TOKEN)
+    given = request.GET.get("jeton", "")
+    kept = request.COOKIES.get(_cookie_name(pk), "")
+    token = given or kept
+    if (given and not _valid(given, version)) or (
+        not given and kept and not _valid(kept, version) and not request.user.is_authenticated
+    ):
+        raise PermissionDenied(WRONG_TOKEN)
+    if token and _valid(token, version):
         # The token's row belongs to the session: it exists.
         return (lambda: Session.objects.select_related("body").get(pk=pk)), version, token
     if request.user.is_authenticated:
         session = get_object_or_404(sessions_for_user(request.user), pk=pk)
-        return (lambda: session), version, token
+        return (lambda: session), version, ""
     raise PermissionDenied(NO_TOKEN)
-
-
-def _with_token(url: str, token: str) -> str:
-    return f"{url}?{urlencode({'jeton': token})}" if token else url
 
 
 @login_not_required
@@ -99,10 +111,22 @@ def room_display(request: HttpRequest, pk: int) -> HttpResponse:
             "room": room,
             "session": session,
             "etag": display.etag("salle", pk, version),
-            "poll_url": _with_token(reverse("meetings:room_display_state", args=[pk]), token),
+            "poll_url": reverse("meetings:room_display_state", args=[pk]),
         },
     )
     patch_cache_control(response, private=True, no_cache=True)
+    if token:
+        # The polls carry the token in a cookie of this display only, not in their
+        # address: it is not written twice a second in the access logs.
+        response.set_cookie(
+            _cookie_name(pk),
+            token,
+            max_age=DISPLAY_COOKIE_AGE,
+            path=reverse("meetings:room_display", args=[pk]),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Strict",
+        )
     return response
 
 
@@ -195,9 +219,8 @@ def display_token_new(request: HttpRequest, pk: int) -> HttpResponse:
     """« Ouvrir l'écran de salle »: a new address for the projector, shown this once."""
     session = get_session_for_user(request, pk, edit=True)
     token = display_token_issue(session=session)
-    url = request.build_absolute_uri(
-        _with_token(reverse("meetings:room_display", args=[pk]), token)
-    )
+    address = reverse("meetings:room_display", args=[pk]) + "?" + urlencode({"jeton": token})
+    url = request.build_absolute_uri(address)
     response = render(
         request,
         "live/room_token.html",

@@ -66,6 +66,8 @@ document.addEventListener("htmx:afterSwap", () => {
 (() => {
   const box = document.querySelector("[data-live-poll]");
   if (!box) return;
+  // The display's token came in the address: a cookie keeps it now, out of sight.
+  if (new URLSearchParams(location.search).has("jeton")) history.replaceState(null, "", location.pathname);
   const url = box.dataset.livePoll;
   const announcer = document.getElementById("live-announce");
   const offline = document.querySelector("[data-live-offline]");

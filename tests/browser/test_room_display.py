@@ -44,6 +44,8 @@ def test_the_room_and_an_elu_see_the_vote_without_reloading(
     expect(room.get_by_test_id("room-current")).to_contain_text("Aucun point affiché")
     expect(room.get_by_test_id("room-quorum-status")).to_have_text("Quorum atteint")
     room.evaluate("window.notReloaded = true")
+    # The token left the address bar (a cookie of the display keeps it).
+    assert "jeton" not in room.url
 
     elu = new_page()
     login(elu, base, "bavay")

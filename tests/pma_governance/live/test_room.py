@@ -277,3 +277,27 @@ def test_a_suppleant_who_does_not_sit_is_told_so(client: Client, session: Sessio
     text = _text(client.get(reverse("space:live", args=[session.pk])))
 
     assert "Vous êtes présent comme suppléant, sans siéger" in text
+
+
+def test_the_display_keeps_its_token_in_a_cookie_of_its_own(
+    client: Client, session: Session
+) -> None:
+    token = display_token_issue(session=session)
+    page = client.get(reverse("meetings:room_display", args=[session.pk]) + f"?jeton={token}")
+
+    cookie = page.cookies[f"ecran-{session.pk}"]
+    assert cookie.value == token
+    assert cookie["path"] == f"/seances/{session.pk}/ecran/"
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    # The polls' address carries no token.
+    assert f'data-live-poll="/seances/{session.pk}/ecran/etat/"' in page.content.decode()
+    state = reverse("meetings:room_display_state", args=[session.pk])
+    assert client.get(state).status_code == 200
+
+    display_token_issue(session=session)
+    replaced = client.get(state)
+    assert replaced.status_code == 403
+    assert "Ce jeton d'écran n'est pas valable" in _text(replaced)
+    # A member of the body still opens it, whatever his old cookie says.
+    login_as(client, "elu", session.body)
+    assert client.get(state).status_code == 200
