@@ -40,7 +40,7 @@ document.addEventListener("click", (event) => {
   const form = document.getElementById("pv-form");
   const frame = document.getElementById("pv-preview");
   if (!form || !frame) return;
-  let timer = null;
+  let timer = null, busy = false;
   const refresh = () => {
     fetch(form.dataset.previewUrl, {method: "POST", body: new FormData(form)})
       .then((r) => r.ok ? r.text() : Promise.reject(r.status))
@@ -72,7 +72,9 @@ document.addEventListener("htmx:afterSwap", () => {
   const announcer = document.getElementById("live-announce");
   const offline = document.querySelector("[data-live-offline]");
   let etag = box.dataset.liveEtag || "";
-  const PERIOD = 500, RETRY = 2000;
+  // A hidden tab (a phone put away) asks less often, and at once when shown again.
+  const PERIOD = 500, RETRY = 2000, HIDDEN = 5000;
+  let timer = null, busy = false;
   const summary = () => {
     const line = box.querySelector("[data-live-announce]");
     return line ? line.textContent.trim() : "";
@@ -80,11 +82,14 @@ document.addEventListener("htmx:afterSwap", () => {
   let said = summary();
   const poll = async () => {
     let wait = PERIOD;
+    busy = true;
     try {
       const response = await fetch(url, {
         headers: etag ? {"If-None-Match": etag} : {},
         cache: "no-store",
         credentials: "same-origin",
+        // An expired login answers with a redirect to the login form: not a state to show.
+        redirect: "manual",
       });
       if (response.status === 200) {
         const html = await response.text();
@@ -96,12 +101,21 @@ document.addEventListener("htmx:afterSwap", () => {
       } else if (response.status !== 304) {
         wait = RETRY;
       }
-      if (offline) offline.hidden = response.status === 200 || response.status === 304;
+      if (offline) {
+        // 403 or a redirect to the login: no more access; anything else: the server is unreachable.
+        const denied = response.status === 403 || response.type === "opaqueredirect";
+        offline.textContent = denied ? offline.dataset.denied : offline.dataset.lost;
+        offline.hidden = response.status === 200 || response.status === 304;
+      }
     } catch (error) {
       wait = RETRY;
-      if (offline) offline.hidden = false;
+      if (offline) { offline.textContent = offline.dataset.lost; offline.hidden = false; }
     }
-    setTimeout(poll, wait);
+    busy = false;
+    timer = setTimeout(poll, document.hidden ? Math.max(wait, HIDDEN) : wait);
   };
-  setTimeout(poll, PERIOD);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && !busy) { clearTimeout(timer); timer = setTimeout(poll, 0); }
+  });
+  timer = setTimeout(poll, PERIOD);
 })();

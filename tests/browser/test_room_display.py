@@ -75,3 +75,9 @@ def test_the_room_and_an_elu_see_the_vote_without_reloading(
     assert elu.evaluate("window.notReloaded") is True
     screenshot(room, "room-display")
     screenshot(elu, "elu-live")
+
+    # A new address for the projector: this one says it has lost its access.
+    display_token_issue(session=session)
+    expect(room.locator("[data-live-offline]")).to_contain_text(
+        "Cet écran n'a plus accès à la séance", timeout=SOON
+    )
