@@ -217,6 +217,12 @@ def test_the_secretariat_shows_an_item_on_screen(
     assert response.status_code == 200
     assert 'data-testid="on-screen"' in response.content.decode()
     assert SessionScreen.objects.get(session=session).current_item == item
+    assert "Retirer de l'écran" in _text(response)
+    cleared = client.post(
+        reverse("meetings:current_item_show", args=[session.pk]), {"item": ""}, follow=True
+    )
+    assert "Plus aucun point n'est affiché à l'écran de salle." in _text(cleared)
+    assert SessionScreen.objects.get(session=session).current_item is None
     other = AgendaItem.objects.exclude(session=session).first()
     if other is not None:
         refused = client.post(
