@@ -2,7 +2,8 @@
 
 Gunicorn reads this file from the working directory; each value comes from the environment.
 Workers are threaded (`gthread`): a PDF being rendered or signed holds one thread, not a
-whole process, and the live screen polls with short requests (htmx, every 20 s). Should it
+whole process, and the live views poll with short requests (the secretariat's quorum every
+20 s, the room display and the élus' devices every 500 ms, mostly answered 304). Should it
 one day hold connections open (server-sent events, WebSocket), gunicorn's `asgi` worker
 class would serve an ASGI entry point instead.
 """

@@ -38,6 +38,10 @@ deliberation_pages: Patterns = [
     *prefecture_urls.deliberation_patterns,
     *publication_urls.deliberation_patterns,
 ]
+space_pages: Patterns = [
+    *space_urls.urlpatterns,
+    *live_urls.space_patterns,
+]
 public_pages: Patterns = [
     *publication_urls.portal_patterns,
     *documents_urls.public_patterns,
@@ -58,7 +62,7 @@ urlpatterns = [
     path("membres/", include("members.urls")),
     path("seances/", include((session_pages, "meetings"))),
     path("deliberations/", include((deliberation_pages, "deliberations"))),
-    path("espace/", include("pma_governance.space.urls")),
+    path("espace/", include((space_pages, "space"))),
     path("convocations/", include((space_urls.receipt_patterns, "convocations"))),
     path("recherche/", include("pma_governance.search.urls")),
     path("public/", include((public_pages, "public"))),

@@ -26,6 +26,7 @@ from meetings.roll import same_entity
 from meetings.services import proxy_rules, roll_problems
 from members.models import Mandate
 from members.selectors import mandates_open_on
+from pma_governance.live.models import SessionScreen
 
 
 @dataclass
@@ -190,4 +191,16 @@ def live_state(session: Session) -> LiveState:
 
 
 def context(state: LiveState, **extra: Any) -> dict[str, Any]:
-    return {"state": state, "session": state.session, "nav": "sessions", **extra}
+    # The item shown on the room display (« Afficher ce point à l'écran »).
+    screen_item = (
+        SessionScreen.objects.filter(session=state.session)
+        .values_list("current_item_id", flat=True)
+        .first()
+    )
+    return {
+        "state": state,
+        "session": state.session,
+        "nav": "sessions",
+        "screen_item_id": screen_item,
+        **extra,
+    }

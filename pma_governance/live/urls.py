@@ -1,11 +1,12 @@
 """The live screen's URLs, under /seances/ in the `meetings` namespace (mounted by the root
-URLconf): roll call, proxies, arrivals and departures, quorum, votes."""
+URLconf): roll call, proxies, arrivals and departures, quorum, votes; the room display.
+The élus' live view is under /espace/, in the `space` namespace."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from pma_governance.live import views
+from pma_governance.live import room, views
 
 session_patterns = [
     path("<int:pk>/seance/", views.live, name="live"),
@@ -28,4 +29,13 @@ session_patterns = [
         views.vote_undo,
         name="vote_undo",
     ),
+    path("<int:pk>/seance/ecran/point/", room.current_item_show, name="current_item_show"),
+    path("<int:pk>/seance/ecran/jeton/", room.display_token_new, name="display_token_new"),
+    path("<int:pk>/ecran/", room.room_display, name="room_display"),
+    path("<int:pk>/ecran/etat/", room.room_display_state, name="room_display_state"),
+]
+
+space_patterns = [
+    path("seances/<int:pk>/en-direct/", room.member_live, name="live"),
+    path("seances/<int:pk>/en-direct/etat/", room.member_live_state, name="live_state"),
 ]

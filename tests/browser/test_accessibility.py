@@ -14,10 +14,15 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from deliberations.models import Deliberation
-from meetings.models import Session
+from deliberations.services import vote_record
+from meetings.deports import deport_declare
+from meetings.models import AgendaItem, Session
 from members.models import Mandate
+from pma_governance.interchange.importer import import_document
+from pma_governance.live.services import current_item_set, display_token_issue
 from tests.browser.conftest import login, make_user, screenshot
 from tests.conftest import SEED_PATH, import_file
+from tests.pma_governance.live.test_views import _unvoted_seed
 from tests.pma_governance.publication.helpers import publish_fast, sign_pv_fast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,11 +61,14 @@ def _report(url: str, violations: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _check(page: Page, base: str, paths: list[str], name: str) -> list[str]:
+def _check(
+    page: Page, base: str, paths: list[str], name: str, *, polling: bool = False
+) -> list[str]:
     problems = []
     for number, path in enumerate(paths, start=1):
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        # A live page polls every half second: the network is never idle there.
+        page.wait_for_load_state("load" if polling else "networkidle")
         problems += _report(path, _violations(page))
         screenshot(page, f"{name}-{number}")
     return problems
@@ -123,4 +131,31 @@ def test_secretariat_pages_have_no_serious_accessibility_violation(
     ]
 
     problems = _check(page, base, paths, "axe-secretariat")
+    assert problems == [], "\n".join(problems)
+
+
+def test_live_room_pages_have_no_serious_accessibility_violation(
+    live_server: object, new_page: Callable[[], Page]
+) -> None:
+    session = import_document(_unvoted_seed())
+    item = AgendaItem.objects.get(
+        session=session, title__startswith="Partenariat 2023 avec l'Agence"
+    )
+    bavay = Mandate.objects.get(body=session.body, external_id="bavay")
+    deport_declare(item=item, mandate=bavay, reason="président de l'AULA")
+    vote_record(item=item, unanimous=True)
+    current_item_set(session=session, item=item.session.items.get(position=item.position + 1))
+    token = display_token_issue(session=session)
+    make_user(session.body, "bavay", "elu", mandate=bavay)
+    base = live_server.url  # type: ignore[attr-defined]
+
+    room = new_page()
+    problems = _check(
+        room, base, [f"/seances/{session.pk}/ecran/?jeton={token}"], "axe-salle", polling=True
+    )
+    elu = new_page()
+    login(elu, base, "bavay")
+    problems += _check(
+        elu, base, [f"/espace/seances/{session.pk}/en-direct/"], "axe-en-direct", polling=True
+    )
     assert problems == [], "\n".join(problems)

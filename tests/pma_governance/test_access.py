@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 # Views that opt out of the login (pma_governance.views.health; the login form itself and
 # the forgotten password's pages; the sitemap and robots.txt, which point to the public
 # side only; a convocation's personal link, whose token is the key:
-# tests/meetings/test_convocation_receipts.py).
+# tests/meetings/test_convocation_receipts.py; the room display, behind its token).
 PUBLIC = {
     "health",
     "login",
@@ -46,6 +46,10 @@ PUBLIC = {
     "robots_txt",
     "receipt",
     "acknowledge",
+    # The room display opens with its display token, refused (403) without one:
+    # tests/pma_governance/live/test_room.py.
+    "room_display",
+    "room_display_state",
 }
 # The published acts' pages and the open-data API (DESIGN §6) are public by design:
 # tests/deliberations/test_views_public.py and tests/deliberations/test_api.py.
