@@ -26,4 +26,5 @@ session_patterns = [
     path("<int:pk>/ordre-du-jour/<int:item_pk>/retirer/", agenda.item_remove, name="item_remove"),
     path("<int:pk>/deports/ajouter/", agenda.deport_add, name="deport_add"),
     path("<int:pk>/deports/<int:deport_pk>/retirer/", agenda.deport_remove, name="deport_remove"),
+    path("<int:pk>/reponses/relancer/", agenda.answers_remind, name="answers_remind"),
 ]

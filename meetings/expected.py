@@ -331,6 +331,7 @@ def expected_attendance(session: Session) -> ExpectedAttendance:
                 reminded_at=reminded.get(mandate.pk),
             )
         )
+    rows.sort(key=lambda r: (not r.is_titulaire, r.mandate.person.last_name.casefold()))
     return ExpectedAttendance(
         quorum=expected_quorum(session, expected),
         rows=rows,
