@@ -315,3 +315,29 @@ def test_the_live_screen_reads_as_many_queries_for_70_members_as_for_10(
         assert "56 lignes déclarées" in page
     else:
         assert "Pré-remplir l'appel à partir des réponses" in page
+
+
+def test_another_bodys_secretariat_cannot_fill_nor_confirm(
+    answered: Council, client: Client
+) -> None:
+    session = answered.session
+    login_as(client, "secretariat", BodyFactory(short_name="AUTRE"))
+
+    responses = [
+        client.post(reverse("meetings:roll_prefill", args=[session.pk])),
+        client.post(reverse("meetings:roll_confirm_all", args=[session.pk])),
+        client.post(reverse("meetings:roll_confirm", args=[session.pk, answered["Alice"].pk])),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404, 404]
+    assert not Attendance.objects.exists()
+
+
+def test_an_elu_cannot_confirm(answered: Council, client: Client) -> None:
+    roll_prefill(session=answered.session)
+    login_as(client, "elu", answered.body, mandate=answered["Émilie"])
+
+    response = client.post(reverse("meetings:roll_confirm_all", args=[answered.session.pk]))
+
+    assert response.status_code == 403
+    assert Attendance.objects.filter(declared=True).count() == 5
