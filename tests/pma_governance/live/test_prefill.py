@@ -19,6 +19,7 @@ from meetings.prefill import roll_confirm, roll_prefill
 from meetings.services import attendance_set
 from members.models import Body, Mandate
 from pma_governance.documents.services import pv_preview_html
+from pma_governance.documents.signing import pv_problems
 from tests.conftest import Council, CountQueries, refused_service
 from tests.factories import (
     AgendaItemFactory,
@@ -272,6 +273,19 @@ def test_the_pv_never_says_declared(answered: Council) -> None:
     text = pv_preview_html(session=session)
     assert "Claire Petit" in text
     assert "déclaré" not in text
+
+
+def test_the_pv_cannot_be_signed_on_an_unconfirmed_roll(answered: Council) -> None:
+    session = answered.session
+    roll_prefill(session=session)
+
+    assert (
+        "L'appel n'est pas confirmé : lignes déclarées par Bernard Durand, David Leroy, "
+        "Alice Martin, Claire Petit, Fabien Roux (écran de séance, « Confirmer »)."
+    ) in pv_problems(session)
+
+    roll_confirm(session=session)
+    assert not [p for p in pv_problems(session) if "appel" in p]
 
 
 # --- Query counts -----------------------------------------------------------------------
