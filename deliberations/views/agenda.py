@@ -85,10 +85,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if can_edit(request.user) and session.facts_frozen_at is None
             else None
         ),
-        # The members' answers before the session: for the secretariat only.
-        "expected": expected_attendance(session) if can_edit(request.user) else None,
         "answers_closed": answers_closed_reason(session),
     }
+    if can_edit(request.user):
+        # The members' answers, for the secretariat: once they may answer, or have.
+        expected = expected_attendance(session)
+        if expected.answered or not context["answers_closed"]:
+            context["expected"] = expected
     return render(request, "deliberations/agenda/session_detail.html", context)
 
 

@@ -330,3 +330,11 @@ def test_the_reminder_is_a_post(secretariat: Client, session: Session, smtp_inbo
 
     assert response.status_code == 405
     assert smtp_inbox.messages == []
+
+
+def test_no_panel_before_the_convocation_when_nobody_could_answer(
+    secretariat: Client, session: Session
+) -> None:
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.PLANNED, convened_on=None)
+
+    assert "Présences attendues" not in _page(secretariat, session)
