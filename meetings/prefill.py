@@ -98,6 +98,17 @@ def roll_prefill(*, session: Session) -> Prefill:
             continue
         made.append(attendance.pk)
     for answer in answers:
+        titulaire = mandates.get(answer.mandate_id)
+        if (
+            answer.answer == Answer.SUBSTITUTE
+            and titulaire
+            and titulaire.pk not in expected.substitutes
+        ):
+            result.left_out.append(
+                f"{titulaire.person.full_name} a annoncé que son suppléant siégerait, mais aucun "
+                "suppléant disponible n'a été trouvé : à désigner à l'appel."
+            )
+    for answer in answers:
         if answer.answer != Answer.PROXY or answer.holder_id is None:
             continue
         giver, holder = mandates.get(answer.mandate_id), mandates.get(answer.holder_id)

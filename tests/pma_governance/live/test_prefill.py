@@ -355,3 +355,16 @@ def test_an_elu_cannot_confirm(answered: Council, client: Client) -> None:
 
     assert response.status_code == 403
     assert Attendance.objects.filter(declared=True).count() == 5
+
+
+def test_a_suppleant_to_name_at_the_roll_call_is_said(council: Council, secretary: Client) -> None:
+    # No member entity and Fabien has not answered: nobody is chosen for David.
+    answer(council.session, council["David"], Answer.SUBSTITUTE)
+
+    page = _post(secretary, "roll_prefill", council.session.pk)
+
+    assert _roll(council.session) == {"David": ("excused", False, None, True)}
+    assert (
+        "David Leroy a annoncé que son suppléant siégerait, mais aucun suppléant disponible "
+        "n'a été trouvé : à désigner à l'appel." in page
+    )
