@@ -209,7 +209,8 @@ def vote_record(
         raise ValidationError(f"Le vote sur « {item.title} » est déjà enregistré.")
     if declared := declared_names(session):
         # The roll pre-filled from the answers is what members said, not yet what is seen.
-        lines = f"{len(declared)} ligne{'s déclarées restent' if len(declared) > 1 else ' déclarée reste'}"
+        count = len(declared)
+        lines = f"{count} lignes déclarées restent" if count > 1 else "1 ligne déclarée reste"
         raise ValidationError(
             f"Confirmez l'appel : {lines} à confirmer ({', '.join(declared)}) ; "
             "le vote ne peut être enregistré avant."

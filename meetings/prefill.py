@@ -112,8 +112,14 @@ def roll_prefill(*, session: Session) -> Prefill:
         if answer.answer != Answer.PROXY or answer.holder_id is None:
             continue
         giver, holder = mandates.get(answer.mandate_id), mandates.get(answer.holder_id)
-        if giver is None or holder is None:
-            continue  # a mandate ended since the answer: nothing to put on the roll
+        if giver is None:
+            continue  # his mandate ended since the answer: he is not on the roll
+        if holder is None:
+            result.left_out.append(
+                f"Pouvoir {of_name(giver.person.full_name)} non repris : son mandataire n'a "
+                f"plus de mandat en cours le {session.date:%d/%m/%Y}."
+            )
+            continue
         try:
             proxy = proxy_grant(
                 session=session,

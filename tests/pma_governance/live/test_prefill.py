@@ -368,3 +368,20 @@ def test_a_suppleant_to_name_at_the_roll_call_is_said(council: Council, secretar
         "David Leroy a annoncé que son suppléant siégerait, mais aucun suppléant disponible "
         "n'a été trouvé : à désigner à l'appel." in page
     )
+
+
+def test_a_pouvoir_to_a_member_whose_mandate_ended_is_said(
+    council: Council, secretary: Client
+) -> None:
+    session = council.session
+    answer(session, council["Alice"], Answer.PRESENT)
+    answer(session, council["Claire"], Answer.PROXY, holder=council["Bernard"])
+    Mandate.objects.filter(pk=council["Bernard"].pk).update(end_date=session.date.replace(day=1))
+
+    page = _post(secretary, "roll_prefill", session.pk)
+
+    assert not Proxy.objects.exists()
+    assert (
+        "Pouvoir de Claire Petit non repris : son mandataire n'a plus de mandat en cours "
+        "le 13/06/2023." in page
+    )
