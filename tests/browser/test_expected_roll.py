@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from deliberations.models import Vote
 from meetings.models import Attendance, AttendanceAnswer
 from tests.browser.conftest import after_swap, login, make_user, screenshot
+from tests.browser.test_accessibility import _report, _violations
 from tests.conftest import Council
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +50,8 @@ def test_the_roll_opens_pre_filled_and_is_confirmed_before_the_vote(
     expect(panel.get_by_test_id("expected-verdict")).to_contain_text("Quorum assuré")
     expect(panel.get_by_test_id("answers")).to_contain_text("Absent, donne pouvoir à Alice Martin")
     screenshot(page, "expected-panel")
+    page.get_by_text("Réponses des membres", exact=True).click()  # the list, opened, is checked too
+    assert _report("séance", _violations(page)) == []
 
     page.goto(f"{base}/seances/{session.pk}/seance/")
     after_swap(
@@ -60,6 +63,7 @@ def test_the_roll_opens_pre_filled_and_is_confirmed_before_the_vote(
     expect(page.get_by_test_id("declared-badge")).to_have_count(4)
     expect(page.get_by_test_id("declared")).to_contain_text("4 lignes déclarées")
     screenshot(page, "roll-prefilled")
+    assert _report("écran de séance", _violations(page)) == []
 
     form = page.get_by_test_id("vote-form-2")
     after_swap(page, lambda: form.get_by_role("button", name="Adopté à l'unanimité").click())
