@@ -33,6 +33,7 @@ from meetings.deports import deports_reason
 from meetings.facts import item_figures, member_key, session_roll
 from meetings.models import AgendaItem, Deport, ProcesVerbal, Session
 from meetings.quorum import quorum_message
+from meetings.selectors import declared_names
 from meetings.services import agenda_item_add, agenda_item_update, pv_adopt
 from members.models import Body, Mandate
 from pma_governance.lib.db import refused_when_frozen
@@ -206,6 +207,14 @@ def vote_record(
         raise ValidationError(f"Le point « {item.title} » n'est pas soumis au vote.")
     if hasattr(item, "vote"):
         raise ValidationError(f"Le vote sur « {item.title} » est déjà enregistré.")
+    if declared := declared_names(session):
+        # The roll pre-filled from the answers is what members said, not yet what is seen.
+        count = len(declared)
+        lines = f"{count} lignes déclarées restent" if count > 1 else "1 ligne déclarée reste"
+        raise ValidationError(
+            f"Confirmez l'appel : {lines} à confirmer ({', '.join(declared)}) ; "
+            "le vote ne peut être enregistré avant."
+        )
     _check_given(unanimous=unanimous, tally=tally, roll_call=roll_call)
     given = sum([unanimous, tally is not None, roll_call is not None])
     if given != 1:

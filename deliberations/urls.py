@@ -32,4 +32,5 @@ session_patterns = [
         answers.paper_answer_remove,
         name="paper_answer_remove",
     ),
+    path("<int:pk>/reponses/relancer/", agenda.answers_remind, name="answers_remind"),
 ]

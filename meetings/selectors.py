@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from meetings.models import Session
+from meetings.models import Attendance, Proxy, Session
 from members.selectors import bodies_for_user, has_staff_role
 from pma_governance.lib.fulltext import search_query
 
@@ -44,3 +44,21 @@ def sessions_matching(sessions: QuerySet[Session], text: str) -> QuerySet[Sessio
     if query is None:
         return sessions
     return sessions.filter(pv__search_vector=query)
+
+
+def declared_names(session: Session) -> list[str]:
+    """Members whose roll lines were pre-filled from their answers and are not confirmed
+    yet (meetings.prefill), by name; two queries."""
+    names = {
+        a.mandate.person.full_name: a.mandate.person.last_name
+        for a in Attendance.objects.filter(session=session, declared=True).select_related(
+            "mandate__person"
+        )
+    }
+    names.update(
+        (p.giver.person.full_name, p.giver.person.last_name)
+        for p in Proxy.objects.filter(
+            session=session, declared=True, revoked_at__isnull=True
+        ).select_related("giver__person")
+    )
+    return sorted(names, key=lambda name: (names[name].casefold(), name))

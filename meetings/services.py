@@ -205,6 +205,8 @@ def attendance_set(
     attendance.status = status
     attendance.seated = seated
     attendance.replaces = replaces
+    # The secretariat has set this line: no longer the member's declaration to confirm.
+    attendance.declared = False
     if status != Attendance.Status.PRESENT:
         attendance.arrived_at = attendance.left_at = None
     attendance.full_clean(validate_constraints=False)
@@ -235,6 +237,7 @@ def presence_change(
     attendance.status = Attendance.Status.PRESENT
     attendance.arrived_at = arrived_at
     attendance.left_at = left_at
+    attendance.declared = False
     attendance.save()
     _ensure_roll_valid(session)
     return attendance
@@ -270,9 +273,12 @@ def proxy_grant(
     attendance, created = Attendance.objects.get_or_create(
         session=session, mandate=giver, defaults={"status": Attendance.Status.EXCUSED}
     )
-    if not created and attendance.status == Attendance.Status.ABSENT:
-        attendance.status = Attendance.Status.EXCUSED
-        attendance.save(update_fields=["status"])
+    if not created and (attendance.status == Attendance.Status.ABSENT or attendance.declared):
+        if attendance.status == Attendance.Status.ABSENT:
+            attendance.status = Attendance.Status.EXCUSED
+        # The secretariat records his pouvoir: his line is no longer a declaration.
+        attendance.declared = False
+        attendance.save(update_fields=["status", "declared"])
     proxy = Proxy(
         session=session,
         giver=giver,
@@ -294,7 +300,12 @@ def proxy_revoke(*, proxy: Proxy, at: dt.datetime | None = None) -> Proxy:
 
     _lock_session(proxy.session)
     proxy.revoked_at = at or timezone.now()
-    proxy.save(update_fields=["revoked_at"])
+    proxy.declared = False
+    proxy.save(update_fields=["revoked_at", "declared"])
+    # The secretariat has changed the giver's line: no longer his declaration to confirm.
+    Attendance.objects.filter(
+        session_id=proxy.session_id, mandate_id=proxy.giver_id, declared=True
+    ).update(declared=False)
     return proxy
 
 

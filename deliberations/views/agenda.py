@@ -21,9 +21,12 @@ from deliberations.views.answers import paper_answers
 from meetings.access import get_session_for_user
 from meetings.convocation import convocation_deadline, delay_warning, french_when
 from meetings.deports import deport_declare, deport_withdraw, session_deports
+from meetings.expected import expected_attendance
 from meetings.models import AgendaItem, Deport, Session
+from meetings.reminders import answer_reminder_send, reminder_closed_reason
 from meetings.services import agenda_item_move, agenda_item_remove
 from members.access import can_edit
+from members.models import Mandate
 from members.selectors import members_in_office
 
 
@@ -84,7 +87,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         **paper_answers(request, session),
+        "reminder_closed": reminder_closed_reason(session),
     }
+    if can_edit(request.user):
+        # The members' answers, for the secretariat: once they may answer, or have.
+        expected = expected_attendance(session)
+        if expected.answered or not context["answers_closed"]:
+            context["expected"] = expected
     return render(request, "deliberations/agenda/session_detail.html", context)
 
 
@@ -246,3 +255,51 @@ def deport_remove(request: HttpRequest, pk: int, deport_pk: int) -> HttpResponse
     else:
         messages.success(request, f"Déport de {deport.mandate.person.full_name} retiré.")
     return redirect(_hub_url(session, "deports"))
+
+
+# --- Expected attendance: reminding who has not answered -------------------------------
+
+
+def _names(mandates: list[Mandate]) -> str:
+    names = [m.person.full_name for m in mandates]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} et {names[-1]}"
+
+
+@require_POST
+def answers_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: e-mail every titulaire who has not said whether he will come."""
+    session = get_session_for_user(request, pk, edit=True)
+    try:
+        sending = answer_reminder_send(session=session)
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, f"Aucun rappel envoyé : {message}")
+        return redirect(_hub_url(session, "presences-attendues"))
+    except OSError:
+        messages.error(
+            request,
+            "Le serveur de courriel n'a pas accepté les rappels : aucun n'est parti, "
+            "réessayez plus tard.",
+        )
+        return redirect(_hub_url(session, "presences-attendues"))
+    if sending.nobody:
+        messages.info(request, "Tous les titulaires ont répondu : aucun rappel à envoyer.")
+    if sending.sent:
+        count = len(sending.sent)
+        messages.success(
+            request,
+            f"{count} rappel{'s' if count > 1 else ''} envoyé{'s' if count > 1 else ''} "
+            f"par courriel : {_names(sending.sent)}.",
+        )
+    if sending.declined:
+        messages.warning(
+            request,
+            "Ne reçoivent pas les rappels par courriel (à leur demande) : "
+            f"{_names(sending.declined)}.",
+        )
+    if sending.no_address:
+        messages.warning(
+            request,
+            f"Sans adresse électronique, à joindre autrement : {_names(sending.no_address)}.",
+        )
+    return redirect(_hub_url(session, "presences-attendues"))

@@ -28,6 +28,7 @@ from deliberations.facts import session_document
 from deliberations.models import Deliberation, SignatureConsent, SignedDocument
 from deliberations.storage import store_signed
 from meetings.models import AgendaItem, ProcesVerbal, Session
+from meetings.selectors import declared_names
 from members.certificates import open_signing_key
 from members.models import Mandate, SigningCertificate
 from pma_governance.documents.catalog import document_pdf
@@ -143,6 +144,12 @@ def pv_problems(session: Session) -> list[str]:
     problems += [
         f"Le vote du point {i.position} « {i.title} » n'est pas enregistré." for i in unvoted
     ]
+    if declared := declared_names(session):
+        # The PV states the roll as seen in the room, never lines only declared beforehand.
+        problems.append(
+            f"L'appel n'est pas confirmé : lignes déclarées par {', '.join(declared)} "
+            "(écran de séance, « Confirmer »)."
+        )
     return problems
 
 

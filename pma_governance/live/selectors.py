@@ -19,7 +19,7 @@ from meetings.facts import (
     quorum_rules,
     roll_entries,
 )
-from meetings.models import AgendaItem, Attendance, Proxy, Session
+from meetings.models import AgendaItem, Attendance, AttendanceAnswer, Proxy, Session
 from meetings.proxies import legal_holders
 from meetings.quorum import QuorumResult, quorum_check
 from meetings.roll import same_entity
@@ -47,6 +47,13 @@ class RollRow:
     def is_titulaire(self) -> bool:
         return self.mandate.role == Mandate.Role.TITULAIRE
 
+    @property
+    def declared(self) -> bool:
+        """Pre-filled from the member's answer and not confirmed yet (meetings.prefill)."""
+        return bool(
+            (self.attendance and self.attendance.declared) or (self.gave and self.gave.declared)
+        )
+
 
 @dataclass
 class ItemRow:
@@ -68,6 +75,12 @@ class LiveState:
     problems: list[str]
     absent_titulaires: list[Mandate]
     mandates: dict[int, Mandate]
+    # An empty roll with answers given before the session: it may be pre-filled.
+    can_prefill: bool = False
+
+    @property
+    def declared(self) -> list[RollRow]:
+        return [row for row in self.rows if row.declared]
 
     def holder_choices(self, giver_id: int) -> list[Mandate]:
         ids = legal_holders(
@@ -187,6 +200,9 @@ def live_state(session: Session) -> LiveState:
         problems=problems,
         absent_titulaires=absent,
         mandates=by_pk,
+        can_prefill=not attendances
+        and not proxies
+        and AttendanceAnswer.objects.filter(session=session).exists(),
     )
 
 

@@ -23,6 +23,13 @@ session_patterns = [
         name="proxy_revoke",
     ),
     path("<int:pk>/seance/mouvements/", views.presence_move, name="presence_move"),
+    path("<int:pk>/seance/appel/pre-remplir/", views.prefill, name="roll_prefill"),
+    path("<int:pk>/seance/appel/confirmer/", views.confirm_all, name="roll_confirm_all"),
+    path(
+        "<int:pk>/seance/appel/<int:mandate_pk>/confirmer/",
+        views.confirm,
+        name="roll_confirm",
+    ),
     path("<int:pk>/seance/points/<int:item_pk>/vote/", views.vote_entry, name="vote_entry"),
     path(
         "<int:pk>/seance/points/<int:item_pk>/vote/annuler/",

@@ -24,6 +24,7 @@ from meetings import services
 from meetings.access import get_session_for_user
 from meetings.deports import deports_by_item, deports_reason
 from meetings.models import AgendaItem, Attendance, Deport, Proxy, Session
+from meetings.prefill import roll_confirm, roll_prefill
 from meetings.services import attendance_set, presence_change, proxy_grant
 from members.access import can_edit
 from members.models import Mandate
@@ -93,6 +94,7 @@ def _render(
     vote_forms: dict[int, VoteForm] | None = None,
     move_form: PresenceMoveForm | None = None,
     errors: list[str] | None = None,
+    notices: list[str] | None = None,
     focus: str = "",
 ) -> HttpResponse:
     state = screen.live_state(session)
@@ -113,6 +115,7 @@ def _render(
         vote_forms=forms_by_item,
         move_form=move,
         errors=errors or [],
+        notices=notices or [],
         editable=can_edit(request.user),
         focus=focus,
         ballots=Vote.Ballot,
@@ -310,3 +313,52 @@ def vote_undo(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _refused(request, session, exc)
     return _done(request, session, "Vote annulé : saisissez-le à nouveau.", focus=f"item{item_pk}")
+
+
+# --- The roll pre-filled from the members' answers (meetings.prefill) ------------------
+
+
+@require_POST
+def prefill(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat's explicit click: fill the empty roll from the answers."""
+    session = get_session_for_user(request, pk, edit=True)
+    try:
+        result = roll_prefill(session=session)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    if request.htmx:  # type: ignore[attr-defined]
+        response = _render(request, session, notices=[result.summary, *result.left_out])
+        response["HX-Trigger"] = "rollChanged"
+        return response
+    messages.success(request, result.summary)
+    for line in result.left_out:
+        messages.warning(request, line)
+    return redirect("meetings:live", pk=session.pk)
+
+
+@require_POST
+def confirm(request: HttpRequest, pk: int, mandate_pk: int) -> HttpResponse:
+    """Confirm one member's declared lines as they stand."""
+    session = get_session_for_user(request, pk, edit=True)
+    mandate = get_object_or_404(Mandate.objects.select_related("person"), pk=mandate_pk)
+    try:
+        roll_confirm(session=session, mandate=mandate)
+    except ValidationError as exc:
+        return _refused(request, session, exc, focus=f"m{mandate.pk}")
+    return _done(
+        request,
+        session,
+        f"{mandate.person.full_name} : ligne de l'appel confirmée.",
+        focus=f"m{mandate.pk}",
+    )
+
+
+@require_POST
+def confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, edit=True)
+    try:
+        count = roll_confirm(session=session)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    plural = "s" if count > 1 else ""
+    return _done(request, session, f"{count} ligne{plural} déclarée{plural} confirmée{plural}.")
