@@ -92,7 +92,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_edit(request.user):
         # The members' answers, for the secretariat: once they may answer, or have.
         expected = expected_attendance(session)
-        if expected.answered or not context["answers_closed"]:
+        if expected.answered or not context["reminder_closed"]:
             context["expected"] = expected
     return render(request, "deliberations/agenda/session_detail.html", context)
 
