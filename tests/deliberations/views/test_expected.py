@@ -118,6 +118,19 @@ def test_the_panel_counts_the_answers_and_names_who_has_not_answered(
     assert "Relancer par courriel les 2 titulaires sans réponse" in page
 
 
+def test_the_reminder_button_names_one_titulaire_in_the_singular(
+    secretariat: Client, session: Session, members: dict[str, Mandate]
+) -> None:
+    for name in ("Alain", "Corinne", "Sylvain", "Steve"):
+        answer(session, members[name], Answer.PRESENT)
+
+    page = _page(secretariat, session)
+
+    assert "N'ont pas répondu" not in page  # the quorum is certain: no warning
+    assert "Relancer par courriel le titulaire sans réponse" in page
+    assert "les 1 titulaire" not in page
+
+
 def test_the_panel_says_when_the_quorum_cannot_be_met(
     secretariat: Client, session: Session, members: dict[str, Mandate]
 ) -> None:
