@@ -226,11 +226,15 @@ def test_before_the_session_three_browsers_then_the_signed_pv(
     # 4. The secretariat sees the quorum change, the déport, and Alice's receipt.
     secretary.reload()
     _expected(secretary, present=3, represented=1, unknown=1, verdict="Quorum assuré")
-    answers = secretary.get_by_test_id("answers")
+    answers = secretary.get_by_test_id("expected-answers")
     expect(answers.locator("tr", has_text="Alice Martin")).to_contain_text(
         "Absent, donne pouvoir à Claire Petit"
     )
     expect(answers.locator("tr", has_text="Émilie Moreau")).to_contain_text("Pas de réponse")
+    expect(secretary.get_by_test_id("answers")).to_contain_text(
+        "Mme Alice Martin : absent, donne pouvoir à Claire Petit"
+    )
+    expect(secretary.get_by_test_id("answers")).to_contain_text("procuration signée (PDF)")
     expect(secretary.get_by_test_id("deport")).to_contain_text("Bernard Durand")
     expect(secretary.get_by_test_id("deport")).to_contain_text("déclaré par l'élu")
     screenshot(secretary, "journey-expected")

@@ -48,7 +48,9 @@ def test_the_roll_opens_pre_filled_and_is_confirmed_before_the_vote(
     expect(panel.get_by_test_id("expected-represented")).to_have_text("1")
     expect(panel.get_by_test_id("expected-unknown")).to_have_text("1")
     expect(panel.get_by_test_id("expected-verdict")).to_contain_text("Quorum assuré")
-    expect(panel.get_by_test_id("answers")).to_contain_text("Absent, donne pouvoir à Alice Martin")
+    expect(panel.get_by_test_id("expected-answers")).to_contain_text(
+        "Absent, donne pouvoir à Alice Martin"
+    )
     screenshot(page, "expected-panel")
     page.get_by_text("Réponses des membres", exact=True).click()  # the list, opened, is checked too
     assert _report("séance", _violations(page)) == []

@@ -131,6 +131,18 @@ def test_the_reminder_button_names_one_titulaire_in_the_singular(
     assert "les 1 titulaire" not in page
 
 
+def test_the_expected_table_and_the_answers_card_are_told_apart(
+    secretariat: Client, session: Session, members: dict[str, Mandate]
+) -> None:
+    answer(session, members["Alain"], Answer.PRESENT)
+
+    page = _page(secretariat, session)
+
+    # Both are on the page: one test id each (the browser tests find either by its own).
+    assert page.count('data-testid="expected-answers"') == 1
+    assert page.count('data-testid="answers"') == 1
+
+
 def test_the_panel_says_when_the_quorum_cannot_be_met(
     secretariat: Client, session: Session, members: dict[str, Mandate]
 ) -> None:
