@@ -11,6 +11,7 @@ from django.db.models import F, Q
 
 from meetings.models import Mandate, Session
 from meetings.triggers import frozen_session_children
+from members.models import Person
 from pma_governance.lib.db import history_tracked
 
 
@@ -169,3 +170,12 @@ class AttendanceAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mandate.person.full_name} — {self.get_answer_display()}"
+
+    def agreed_label(self) -> str:
+        """The answer as the member says it of himself, agreed: « Absente et excusée »."""
+        label = str(self.get_answer_display())
+        if self.mandate.person.civility != Person.Civility.MRS:
+            return label
+        for word in ("Présent", "Absent", "excusé"):
+            label = label.replace(word, f"{word}e")
+        return label

@@ -334,7 +334,7 @@ def _said(answer: AttendanceAnswer) -> str:
         return f"pouvoir à {answer.holder.person.full_name}"
     if answer.substitute is not None:
         return f"{answer.substitute.person.full_name} siège à votre place"
-    return answer.get_answer_display().lower()
+    return answer.agreed_label().lower()
 
 
 @require_POST

@@ -82,8 +82,29 @@ def test_the_elu_gives_a_pouvoir_to_a_legal_holder(
     )
     assert len(smtp_inbox.messages) == 2
     shown = _text(client.get(_page(assembly)))
-    assert "Votre réponse : Absent, pouvoir donné à M. Bernard Durand" in shown
+    assert "Votre réponse : Absente, pouvoir donné à M. Bernard Durand" in shown
     assert "Ma procuration" in shown and "Signer ma procuration" in shown
+
+
+@pytest.mark.parametrize(
+    ("first", "kind", "said"),
+    [
+        ("Alice", Answer.EXCUSED, "absente et excusée"),
+        ("Alice", Answer.PRESENT, "présente"),
+        ("Bernard", Answer.EXCUSED, "absent et excusé"),
+    ],
+)
+def test_the_answer_is_told_to_the_member_with_the_agreement(
+    client: Client, assembly: Assembly, first: str, kind: str, said: str
+) -> None:
+    _as(client, assembly, first)
+
+    response = _answer(client, assembly, answer=kind)
+
+    assert response.status_code == 302
+    shown = _text(client.get(_page(assembly)))
+    assert f"Votre réponse est enregistrée : {said}." in shown
+    assert f"Votre réponse : {said[0].upper()}{said[1:]} (le " in shown
 
 
 def test_a_refused_pouvoir_shows_the_reason_and_keeps_the_choice(
@@ -227,7 +248,7 @@ def test_the_titulaire_names_his_suppleant(client: Client, assembly: Assembly) -
     row = AttendanceAnswer.objects.get(mandate=assembly["Claire"])
     assert (row.answer, row.substitute) == (Answer.SUBSTITUTE, assembly["Gaëlle"])
     shown = _text(client.get(_page(assembly)))
-    assert "Votre réponse : Absent, Mme Gaëlle Simon siège à votre place" in shown
+    assert "Votre réponse : Absente, Mme Gaëlle Simon siège à votre place" in shown
 
 
 def test_the_mandant_signs_with_his_certificate_from_his_space(
