@@ -200,6 +200,9 @@ def test_before_the_session_three_browsers_then_the_signed_pv(
     expect(
         alice.get_by_text("Votre réponse est enregistrée : pouvoir à Claire Petit.")
     ).to_be_visible()
+    expect(alice.get_by_test_id("my-answer")).to_contain_text(
+        "Absente, pouvoir donné à Mme Claire Petit"
+    )
     alice.get_by_role("button", name="Signer ma procuration").click()
     expect(alice.get_by_text("Votre procuration est signée.")).to_be_visible()
     expect(alice.get_by_test_id("my-procuration")).to_contain_text("Signée le")
