@@ -385,3 +385,37 @@ def poll_voices(poll: ElectronicPoll) -> list[VoiceRow]:
         for v in ids
     ]
     return sorted(rows, key=lambda r: r.for_mandate.person.full_name)
+
+
+@dataclass
+class PollView:
+    """The open poll as a screen shows it: the voices, how many were cast."""
+
+    poll: ElectronicPoll
+    voices: list[VoiceRow]
+
+    @property
+    def cast(self) -> int:
+        return sum(1 for v in self.voices if v.cast)
+
+    @property
+    def missing(self) -> list[VoiceRow]:
+        return [v for v in self.voices if not v.cast]
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return list(CHOICES.choices)
+
+    @property
+    def secret(self) -> bool:
+        return self.poll.mode == ElectronicPoll.Mode.SECRET
+
+    def held_by(self, mandate: Mandate) -> list[VoiceRow]:
+        """The voices `mandate` casts from his device: his own first, then his mandants'."""
+        mine = [v for v in self.voices if v.caster.pk == mandate.pk]
+        return sorted(mine, key=lambda v: v.for_mandate.pk != mandate.pk)
+
+
+def poll_view(session: Session) -> PollView | None:
+    poll = open_poll(session)
+    return PollView(poll=poll, voices=poll_voices(poll)) if poll is not None else None

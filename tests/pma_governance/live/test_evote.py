@@ -3,9 +3,14 @@ records the vote through the hand count's own service."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from deliberations.models import NamedVote, Vote
 from meetings.deports import deport_declare
@@ -23,6 +28,7 @@ from pma_governance.live.evote import (
     poll_voices,
 )
 from pma_governance.live.models import ElectronicPoll, PollBallot, SecretCount
+from tests.factories import login_as
 from tests.pma_governance.live.test_views import _unvoted_seed
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +244,108 @@ def test_cancelling_voids_the_voices(session: Session, item: AgendaItem) -> None
     poll_cancel(poll=poll)
     assert not PollBallot.objects.exists() and not SecretCount.objects.exists()
     _refused("est clos", poll_close, poll=poll)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def _text(response: object) -> str:
+    content = response.content.decode()  # type: ignore[attr-defined]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+
+
+def test_the_secretariat_opens_follows_and_closes_a_poll(
+    client: Client, session: Session, item: AgendaItem
+) -> None:
+    electronic_vote_set(session=session, enabled=False)
+    login_as(client, "secretariat", session.body)
+    live = reverse("meetings:live", args=[session.pk])
+    toggled = client.post(
+        reverse("meetings:electronic_vote_toggle", args=[session.pk]), {"enabled": "1"}
+    )
+    assert toggled.status_code == 302
+    assert Session.objects.get(pk=session.pk).electronic_vote
+    page = client.get(live)
+    assert "Ouvrir le vote électronique" in _text(page)
+
+    opened = client.post(
+        reverse("meetings:poll_open", args=[session.pk, item.pk]), {"mode": "public"}
+    )
+    assert opened.status_code == 302
+    poll = ElectronicPoll.objects.get(item=item, state="open")
+    again = client.post(
+        reverse("meetings:poll_open", args=[session.pk, item.pk]), {"mode": "public"}
+    )
+    assert "Un scrutin est déjà ouvert sur le point" in _text(again)
+
+    bavay = _mandate(session, "bavay")
+    state_url = reverse("meetings:poll_state", args=[session.pk])
+    first = client.get(state_url)
+    assert "0 voix exprimées sur" in _text(first)
+    ballot_cast(poll=poll, voter=bavay, for_mandate=bavay, choice="against")
+    assert client.get(state_url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    text = _text(client.get(state_url))
+    assert "Alain Bavay : a voté" in text
+    # Who voted, not how: the choices appear only at the closing.
+    assert "Contre" not in text.split("Membre sans appareil")[0]
+
+    entered = client.post(
+        reverse("meetings:poll_enter", args=[session.pk, poll.pk]),
+        {"for_mandate": _mandate(session, "bossart").pk, "choice": "for"},
+    )
+    assert entered.status_code == 302
+    refused = client.post(reverse("meetings:poll_close", args=[session.pk, poll.pk]), {})
+    assert "voix non exprimées" in _text(refused)
+    _vote_all(poll, "for", skip={bavay.pk, _mandate(session, "bossart").pk})
+    closed = client.post(reverse("meetings:poll_close", args=[session.pk, poll.pk]), {})
+    assert closed.status_code == 302
+    vote = Vote.objects.get(item=item)
+    assert vote.votes_against == 1 and vote.ballot == "roll_call"
+
+
+def test_an_elu_votes_for_himself_and_his_mandant_only(
+    client: Client, session: Session, item: AgendaItem
+) -> None:
+    bavay, bossart = _mandate(session, "bavay"), _mandate(session, "bossart")
+    poll = poll_open(item=item, mode="public")
+    login_as(client, "elu", session.body, mandate=bavay)
+    live = reverse("space:live", args=[session.pk])
+    page = _text(client.get(live))
+    assert "Votre vote" in page and "Au nom de Steve Bossart (pouvoir)" in page
+    assert 'aria-label="Contre au nom de Steve Bossart"' in client.get(live).content.decode()
+
+    url = reverse("space:ballot_cast", args=[session.pk, poll.pk])
+    done = client.post(url, {"for_mandate": bossart.pk, "choice": "against"}, follow=True)
+    assert "Vote « Contre » au nom de Steve Bossart enregistré." in _text(done)
+    client.post(url, {"for_mandate": bavay.pk, "choice": "for"})
+    assert "Vote actuel : Pour ." in _text(client.get(live))
+
+    someone = next(
+        m
+        for m in Mandate.objects.filter(pk__in=item_voices(item).own).select_related("person")
+        if m.pk != bavay.pk
+    )
+    other = client.post(url, {"for_mandate": someone.pk, "choice": "for"}, follow=True)
+    assert f"Vous ne détenez pas le pouvoir de {someone.person.full_name}" in _text(other)
+    assert not PollBallot.objects.filter(for_mandate=someone).exists()
+
+    poll_cancel(poll=poll)
+    late = client.post(url, {"for_mandate": bavay.pk, "choice": "against"}, follow=True)
+    assert "est clos : aucun vote n'y est plus reçu" in _text(late)
+    # An élu cannot act on the secretariat's side.
+    opened = client.post(
+        reverse("meetings:poll_open", args=[session.pk, item.pk]), {"mode": "public"}
+    )
+    assert opened.status_code in {403, 404}
+
+
+def test_the_room_display_shows_the_poll_running(
+    client: Client, session: Session, item: AgendaItem
+) -> None:
+    poll_open(item=item, mode="secret")
+    login_as(client, "elu", session.body, mandate=_mandate(session, "bavay"))
+    text = _text(client.get(reverse("meetings:room_display", args=[session.pk])))
+    assert f"Vote en cours — point {item.position}" in text
+    assert "0 voix exprimées sur" in text
+    device = _text(client.get(reverse("space:live", args=[session.pk])))
+    assert "Au scrutin secret, un vote exprimé ne peut plus être changé." in device
