@@ -13,10 +13,11 @@ from playwright.sync_api import Page, expect
 from meetings.models import AgendaItem, Session
 from members.models import Mandate
 from pma_governance.interchange.importer import import_document
-from pma_governance.live.evote import ballot_cast, item_voices
+from pma_governance.live.evote import ballot_cast, electronic_vote_set, item_voices, poll_open
 from pma_governance.live.models import ElectronicPoll
 from pma_governance.live.services import display_token_issue
 from tests.browser.conftest import login, make_user, screenshot
+from tests.browser.test_accessibility import _check
 from tests.pma_governance.live.test_views import _unvoted_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,3 +118,35 @@ def test_two_elus_vote_from_their_devices_and_the_room_sees_the_result(
     pv.goto(base + reverse("meetings:pv_preview", args=[session.pk]))
     expect(pv.locator("body")).to_contain_text("Ont voté contre : Steve Bossart")
     expect(pv.locator("body")).to_contain_text(f"Se sont abstenus : {second.person.full_name}")
+
+
+def test_the_voting_pages_have_no_serious_accessibility_violation(
+    live_server: object, new_page: Callable[[], Page], session: Session
+) -> None:
+    item = AgendaItem.objects.get(
+        session=session, title__startswith="Partenariat 2023 avec l'Agence"
+    )
+    electronic_vote_set(session=session, enabled=True)
+    poll = poll_open(item=item, mode="public")
+    bavay = Mandate.objects.get(body=session.body, external_id="bavay")
+    ballot_cast(poll=poll, voter=bavay, for_mandate=bavay, choice="for")
+    token = display_token_issue(session=session)
+    make_user(session.body, "secretariat")
+    make_user(session.body, "bavay", "elu", mandate=bavay)
+    base = live_server.url  # type: ignore[attr-defined]
+
+    room = new_page()
+    problems = _check(
+        room, base, [f"/seances/{session.pk}/ecran/?jeton={token}"], "axe-vote-salle", polling=True
+    )
+    elu = new_page()
+    login(elu, base, "bavay")
+    problems += _check(
+        elu, base, [f"/espace/seances/{session.pk}/en-direct/"], "axe-vote-elu", polling=True
+    )
+    secretary = new_page()
+    login(secretary, base, "secretariat")
+    problems += _check(
+        secretary, base, [f"/seances/{session.pk}/seance/"], "axe-vote-secretariat", polling=True
+    )
+    assert problems == [], "\n".join(problems)
