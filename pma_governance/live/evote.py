@@ -42,6 +42,7 @@ from meetings.facts import SessionRoll, member_key, session_roll
 from meetings.models import AgendaItem, Deport, Session
 from meetings.selectors import declared_names
 from members.models import Mandate
+from pma_governance.lib.db import refused_when_frozen
 from pma_governance.live.models import ElectronicPoll, PollBallot, SecretCount
 from pma_governance.live.services import current_item_set
 
@@ -125,7 +126,8 @@ def electronic_vote_set(*, session: Session, enabled: bool) -> Session:
         )
     if session.electronic_vote != enabled:
         session.electronic_vote = enabled
-        session.save(update_fields=["electronic_vote"])
+        with refused_when_frozen():
+            session.save(update_fields=["electronic_vote"])
     return session
 
 
@@ -138,6 +140,11 @@ def poll_open(*, item: AgendaItem, mode: str, opened_by: User | None = None) -> 
         raise ValidationError(
             "Le vote électronique n'est pas activé pour cette séance : activez-le d'abord "
             "sur l'écran de séance."
+        )
+    if session.facts_frozen_at is not None:
+        raise ValidationError(
+            "Les faits de la séance sont figés (procès-verbal ou délibération signés) : "
+            "aucun scrutin ne peut y être ouvert."
         )
     if mode not in ElectronicPoll.Mode.values:
         raise ValidationError(

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberations.models import NamedVote, Vote
 from meetings.deports import deport_declare
@@ -349,3 +351,42 @@ def test_the_room_display_shows_the_poll_running(
     assert "0 voix exprimées sur" in text
     device = _text(client.get(reverse("space:live", args=[session.pk])))
     assert "Au scrutin secret, un vote exprimé ne peut plus être changé." in device
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_count_once() -> None:
+    """The same secret vote sent twice at the same moment (a double tap, a retry after a
+    dropped connection): the session lock orders them, one is counted, one refused."""
+    session = electronic_vote_set(session=import_document(_unvoted_seed()), enabled=True)
+    item = AgendaItem.objects.get(
+        session=session, title__startswith="Partenariat 2023 avec l'Agence"
+    )
+    poll = poll_open(item=item, mode="secret")
+    bavay = _mandate(session, "bavay")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def cast() -> None:
+        try:
+            start.wait()
+            ballot_cast(poll=poll, voter=bavay, for_mandate=bavay, choice="for")
+            outcomes.append("counted")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cast) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["counted", "refused"]
+    assert PollBallot.objects.filter(poll=poll).count() == 1
+    assert SecretCount.objects.get(poll=poll, choice="for").count == 1
+
+
+def test_no_poll_opens_once_the_facts_are_frozen(session: Session, item: AgendaItem) -> None:
+    Session.objects.filter(pk=session.pk).update(facts_frozen_at=timezone.now())
+    _refused("Les faits de la séance sont figés", poll_open, item=item, mode="public")
+    assert not ElectronicPoll.objects.exists()
