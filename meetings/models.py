@@ -81,6 +81,13 @@ class Session(models.Model):
         verbose_name="reconvoquée après la séance",
         help_text="Séance sans quorum dont celle-ci reprend les points (CGCT L2121-17).",
     )
+    electronic_vote = models.BooleanField(
+        "vote électronique",
+        default=False,
+        db_default=False,
+        help_text="Les élus présents votent depuis leur appareil ; le secrétariat ouvre et "
+        "clôt chaque scrutin sur l'écran de séance.",
+    )
     facts_frozen_at = models.DateTimeField(
         "faits figés le",
         null=True,

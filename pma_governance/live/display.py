@@ -18,6 +18,7 @@ from meetings.facts import item_figures, member_key
 from meetings.models import Deport, Session
 from meetings.quorum import QuorumResult
 from members.models import Mandate
+from pma_governance.live.evote import PollView, poll_view
 from pma_governance.live.models import SessionScreen
 from pma_governance.live.selectors import ItemRow, LiveState, live_state
 
@@ -58,6 +59,8 @@ class RoomState:
     represented: int
     # Votes in the order they were recorded; the last one is shown large.
     votes: list[ItemRow]
+    # The electronic poll open now, if any (« Vote en cours »).
+    poll: PollView | None = None
 
     @property
     def session(self) -> Session:
@@ -73,6 +76,11 @@ class RoomState:
         parts = []
         if self.current is not None:
             parts.append(f"Point {self.current.item.position} : {self.current.item.title}.")
+        if self.poll is not None:
+            parts.append(
+                f"Vote en cours sur le point {self.poll.poll.item.position} : "
+                f"{self.poll.cast} voix exprimées sur {len(self.poll.voices)}."
+            )
         last = self.last_vote
         if last is not None and last.vote is not None:
             parts.append(
@@ -106,6 +114,7 @@ def room_state(session: Session, current_item_id: int | None) -> RoomState:
         present=present,
         represented=represented,
         votes=votes,
+        poll=poll_view(session),
     )
 
 

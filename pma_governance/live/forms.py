@@ -11,6 +11,7 @@ from deliberations.models import NamedVote, Vote
 from meetings.models import AgendaItem, Attendance
 from members.models import Mandate
 from pma_governance.lib.forms import BoundedForm
+from pma_governance.live.models import ElectronicPoll, PollBallot
 
 
 class MandateChoiceField(forms.ModelChoiceField):
@@ -165,3 +166,27 @@ class VoteForm(BoundedForm):
             choice = self.cleaned_data.get(f"choice_{mandate.pk}") or NamedVote.Choice.FOR
             choices[choice].append(mandate)
         return choices
+
+
+class PollOpenForm(BoundedForm):
+    mode = forms.ChoiceField(
+        label="Mode de scrutin",
+        choices=ElectronicPoll.Mode.choices,
+        initial=ElectronicPoll.Mode.PUBLIC,
+    )
+
+
+class BallotForm(BoundedForm):
+    """One voice cast: whose (the mandate's id) and the choice."""
+
+    for_mandate = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    choice = forms.ChoiceField(label="Vote", choices=PollBallot.Choice.choices)
+
+
+class PollCloseForm(BoundedForm):
+    missing_not_voting = forms.BooleanField(
+        label="Les membres qui n'ont pas voté ne prennent pas part au vote", required=False
+    )
+    president_vote = forms.ChoiceField(
+        label="Vote du président (en cas de partage)", choices=VoteForm.PRESIDENT, required=False
+    )

@@ -159,6 +159,8 @@ def _member_context(
         "room": room,
         "session": session,
         "me": display.member_state(room, mandate) if mandate is not None else None,
+        "evote": room.poll,
+        "held": room.poll.held_by(mandate) if room.poll and mandate else [],
         "nav": "space",
     }
 

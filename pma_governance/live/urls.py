@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pma_governance.live import room, views
+from pma_governance.live import evote_views, room, views
 
 session_patterns = [
     path("<int:pk>/seance/", views.live, name="live"),
@@ -38,6 +38,32 @@ session_patterns = [
     ),
     path("<int:pk>/seance/ecran/point/", room.current_item_show, name="current_item_show"),
     path("<int:pk>/seance/ecran/jeton/", room.display_token_new, name="display_token_new"),
+    path(
+        "<int:pk>/seance/vote-electronique/",
+        evote_views.electronic_vote_toggle,
+        name="electronic_vote_toggle",
+    ),
+    path(
+        "<int:pk>/seance/points/<int:item_pk>/scrutin/",
+        evote_views.poll_open,
+        name="poll_open",
+    ),
+    path("<int:pk>/seance/scrutin/etat/", evote_views.poll_state, name="poll_state"),
+    path(
+        "<int:pk>/seance/scrutin/<int:poll_pk>/saisir/",
+        evote_views.poll_enter,
+        name="poll_enter",
+    ),
+    path(
+        "<int:pk>/seance/scrutin/<int:poll_pk>/clore/",
+        evote_views.poll_close,
+        name="poll_close",
+    ),
+    path(
+        "<int:pk>/seance/scrutin/<int:poll_pk>/annuler/",
+        evote_views.poll_cancel,
+        name="poll_cancel",
+    ),
     path("<int:pk>/ecran/", room.room_display, name="room_display"),
     path("<int:pk>/ecran/etat/", room.room_display_state, name="room_display_state"),
 ]
@@ -45,4 +71,9 @@ session_patterns = [
 space_patterns = [
     path("seances/<int:pk>/en-direct/", room.member_live, name="live"),
     path("seances/<int:pk>/en-direct/etat/", room.member_live_state, name="live_state"),
+    path(
+        "seances/<int:pk>/en-direct/scrutins/<int:poll_pk>/voter/",
+        evote_views.ballot_cast,
+        name="ballot_cast",
+    ),
 ]

@@ -28,8 +28,10 @@ from meetings.prefill import roll_confirm, roll_prefill
 from meetings.services import attendance_set, presence_change, proxy_grant
 from members.access import can_edit
 from members.models import Mandate
+from pma_governance.live import display, evote
 from pma_governance.live import selectors as screen
 from pma_governance.live.forms import AttendanceForm, PresenceMoveForm, ProxyForm, VoteForm
+from pma_governance.live.models import ElectronicPoll
 
 
 def _proxy_form(
@@ -122,6 +124,9 @@ def _render(
         # Changes with every rendering: lets a test (or a script) see the swap happen.
         render_id=uuid.uuid4().hex[:12],
         statuses=Attendance.Status.choices,
+        evote=evote.poll_view(session),
+        evote_etag=display.etag("scrutin", session.pk, display.session_version(session.pk)),
+        poll_modes=ElectronicPoll.Mode.choices,
     )
     template = "live/_panel.html" if request.htmx else "live/live.html"  # type: ignore[attr-defined]
     response = render(request, template, ctx, status=status)
