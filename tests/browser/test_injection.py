@@ -43,6 +43,7 @@ from deliberations.services import erratum_create
 from meetings.models import AgendaItem, AttendanceAnswer, Deport, ProcesVerbal, Session
 from members.models import Body
 from pma_governance.documents.catalog import KINDS
+from pma_governance.live.models import ElectronicPoll
 from tests.browser.conftest import login, make_user
 from tests.conftest import SEED_DATE, SEED_PATH, import_file
 from tests.factories import (
@@ -173,6 +174,8 @@ def world() -> World:
     pouvoir = AttendanceAnswer.objects.create(
         session=planned, mandate=giver, answer="proxy", holder=holder, answered_at=timezone.now()
     )
+    # An electronic vote open on it: the élu's ballot route is tried too.
+    poll = ElectronicPoll.objects.create(item=planned_item, mode=ElectronicPoll.Mode.PUBLIC)
     users = {
         role: make_user(body, role, role, first_name=hostile(150), last_name=hostile(150))
         for role in ROLES
@@ -224,6 +227,7 @@ def world() -> World:
         "uidb64": ["MQ"],
         "token": ["set-password", link.strip("/").split("/")[-1]],
         "dispatch_pk": [str(dispatch.pk)],
+        "poll_pk": [str(poll.pk)],
     }
     return World(body=body, held=held, values=values, users=users)
 

@@ -163,6 +163,7 @@ def secrets() -> Secrets:
         "proxy_pk": ["1"],
         "deport_pk": ["1"],
         "dispatch_pk": ["1"],
+        "poll_pk": ["1"],
         "answer_pk": [str(SIGNED)],
         "annex_pk": ["1"],
         "kind": [*KINDS, "deliberation"],
