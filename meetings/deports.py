@@ -25,7 +25,14 @@ from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.limits import control_characters, control_message, too_long_message
 
 
-def _check_open(session: Session, item: AgendaItem) -> None:
+def _check_open(session: Session, item: AgendaItem, *, by_secretariat: bool) -> None:
+    if not by_secretariat and session.status in (Session.Status.HELD, Session.Status.CLOSED):
+        # The élu declares in advance; once the session is held, the secretariat alone
+        # records what the minutes must say (until the facts are frozen).
+        raise ValidationError(
+            f"La séance du {session.date:%d/%m/%Y} s'est tenue : vos déports ne peuvent plus "
+            "changer depuis votre espace. Adressez-vous au secrétariat de séance."
+        )
     if session.facts_frozen_at is not None:
         raise ValidationError(
             f"Les faits de la séance du {session.date:%d/%m/%Y} sont figés depuis la signature "
@@ -69,7 +76,7 @@ def deport_declare(
         )
     if not item.is_voted:
         raise ValidationError(f"Le point « {item.title} » n'est pas soumis au vote.")
-    _check_open(session, item)
+    _check_open(session, item, by_secretariat=by_secretariat)
     reason = _clean_reason(reason)
     if Deport.objects.filter(item=item, mandate=mandate).exists():
         raise ValidationError(f"{name} s'est déjà déporté sur le point « {item.title} ».")
@@ -95,7 +102,7 @@ def deport_withdraw(*, deport: Deport, by_secretariat: bool = False) -> None:
     found = Deport.objects.select_related("mandate__person").filter(pk=deport.pk).first()
     if found is None:
         raise ValidationError("Ce déport a déjà été retiré.")
-    _check_open(session, item)
+    _check_open(session, item, by_secretariat=by_secretariat)
     with refused_when_frozen():
         found.delete()
     _send_on_commit(

@@ -94,3 +94,21 @@ def test_the_votes_reason_names_each_member_when_reasons_differ(item: AgendaItem
         f"{first.mandate.person.full_name} : {AULA} ; "
         f"{second.mandate.person.full_name} : gérant de la SCI"
     )
+
+
+@pytest.mark.parametrize("status", [Session.Status.HELD, Session.Status.CLOSED])
+def test_an_elu_may_not_change_his_deports_once_the_session_is_held(
+    item: AgendaItem, member: Mandate, status: str
+) -> None:
+    deport = deport_declare(item=item, mandate=member, reason=AULA)
+    Session.objects.filter(pk=item.session_id).update(status=status)
+    other = MandateFactory(body=item.session.body)
+
+    assert "s'est tenue" in _refused(item, other)
+    with pytest.raises(ValidationError, match="s'est tenue"):
+        deport_withdraw(deport=deport)
+    assert Deport.objects.filter(pk=deport.pk).exists()
+    # The secretariat still records what the minutes must say, until the facts freeze.
+    deport_declare(item=item, mandate=other, reason=AULA, by_secretariat=True)
+    deport_withdraw(deport=deport, by_secretariat=True)
+    assert list(Deport.objects.values_list("mandate", flat=True)) == [other.pk]
