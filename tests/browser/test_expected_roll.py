@@ -52,7 +52,9 @@ def test_the_roll_opens_pre_filled_and_is_confirmed_before_the_vote(
         "Absent, donne pouvoir à Alice Martin"
     )
     screenshot(page, "expected-panel")
-    page.get_by_text("Chaque membre et sa réponse", exact=True).click()  # the list, opened, is checked too
+    page.get_by_text(
+        "Chaque membre et sa réponse", exact=True
+    ).click()  # the list, opened, is checked too
     assert _report("séance", _violations(page)) == []
 
     page.goto(f"{base}/seances/{session.pk}/seance/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -112,3 +113,17 @@ def test_an_elu_may_not_change_his_deports_once_the_session_is_held(
     deport_declare(item=item, mandate=other, reason=AULA, by_secretariat=True)
     deport_withdraw(deport=deport, by_secretariat=True)
     assert list(Deport.objects.values_list("mandate", flat=True)) == [other.pk]
+
+
+def test_declaring_and_withdrawing_a_deport_leave_its_history(
+    item: AgendaItem, member: Mandate
+) -> None:
+    deport = deport_declare(item=item, mandate=member, reason=AULA)
+    deport_withdraw(deport=deport)
+
+    events = (
+        apps.get_model("meetings", "DeportEvent")
+        .objects.filter(pgh_obj_id=deport.pk)
+        .order_by("pgh_id")
+    )
+    assert [(e.pgh_label, e.reason) for e in events] == [("insert", AULA), ("delete", AULA)]
