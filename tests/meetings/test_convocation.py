@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.convening import convocation_send
+from meetings.convening_models import ConvocationDispatch
 from meetings.convocation import (
     clear_days_between,
     convocation_deadline,
@@ -329,3 +330,29 @@ def test_the_plain_text_email_keeps_the_title_as_typed(session: Session) -> None
         convocation_send(session=session)
 
     assert "3. Budget < 2024 & co" in mail.outbox[0].body
+
+
+def test_two_secretaries_clicking_send_at_once_send_one_convocation(
+    secretariat: Client, session: Session
+) -> None:
+    url = reverse("meetings:convocation", args=[session.pk])
+    with time_machine.travel(dt.datetime(2023, 6, 1, 8, 0, tzinfo=dt.UTC), tick=False):
+        page = secretariat.get(url).content.decode()
+        assert 'name="envoi_precedent" value=""' in page
+        secretariat.post(url, {"destinataires": "tous", "envoi_precedent": ""})
+        # The second click was made on the same page, before the first sending.
+        response = secretariat.post(
+            url, {"destinataires": "tous", "envoi_precedent": ""}, follow=True
+        )
+
+        text = html.unescape(response.content.decode())
+        assert "La convocation vient d'être envoyée" in text
+        assert len(mail.outbox) == 3
+        assert ConvocationDispatch.objects.filter(session=session).count() == 1
+        latest = ConvocationDispatch.objects.get(session=session)
+        assert f'name="envoi_precedent" value="{latest.pk}"' in text
+        # Resending from a page showing the latest sending is still allowed; junk is refused.
+        secretariat.post(url, {"destinataires": "tous", "envoi_precedent": "x" * 5000})
+        assert ConvocationDispatch.objects.filter(session=session).count() == 1
+        secretariat.post(url, {"destinataires": "tous", "envoi_precedent": str(latest.pk)})
+    assert ConvocationDispatch.objects.filter(session=session).count() == 2
