@@ -356,3 +356,20 @@ def test_two_secretaries_clicking_send_at_once_send_one_convocation(
         assert ConvocationDispatch.objects.filter(session=session).count() == 1
         secretariat.post(url, {"destinataires": "tous", "envoi_precedent": str(latest.pk)})
     assert ConvocationDispatch.objects.filter(session=session).count() == 2
+
+
+def test_the_email_states_the_pouvoir_rule_of_the_bodys_statutes_and_the_online_way(
+    body: Body, session: Session
+) -> None:
+    Body.objects.filter(pk=body.pk).update(max_proxies_per_holder=2)
+    session.refresh_from_db()
+    with time_machine.travel(dt.datetime(2023, 6, 6, 9, 0, tzinfo=dt.UTC), tick=False):
+        convocation_send(session=session)
+
+    message = next(m for m in mail.outbox if m.to == ["s.robert@example.fr"])
+    text = " ".join(message.body.split())
+    assert "un membre ne peut détenir que deux pouvoirs au plus, CGCT L2121-20" in text
+    assert "qu'un seul pouvoir" not in text
+    assert "depuis votre espace, avant l'ouverture de la séance" in text
+    html, _ = message.alternatives[0]  # type: ignore[attr-defined]
+    assert "deux pouvoirs au plus" in html
