@@ -204,6 +204,10 @@ def _context(
         "president_title": wording.capfirst(wording.the(body.president_title)),
         "url": PREVIEW_LINK,
         "expires": None,
+        "expires_on": "",
+        "reconvened_on": (
+            french_date(session.reconvenes.date, weekday=False) if session.reconvenes else ""
+        ),
         "pouvoir": pouvoir_sentence(body),
     }
 
@@ -230,6 +234,7 @@ def with_recipient(
         "salutation": recipient.salutation,
         "url": url,
         "expires": expires,
+        "expires_on": french_date(timezone.localdate(expires), weekday=False) if expires else "",
     }
 
 

@@ -373,3 +373,16 @@ def test_the_email_states_the_pouvoir_rule_of_the_bodys_statutes_and_the_online_
     assert "depuis votre espace, avant l'ouverture de la séance" in text
     html, _ = message.alternatives[0]  # type: ignore[attr-defined]
     assert "deux pouvoirs au plus" in html
+
+
+def test_the_html_email_writes_the_first_of_the_month_1er(session: Session) -> None:
+    # The link expires a week after the session: the 24th of June gives the 1st of July.
+    Session.objects.filter(pk=session.pk).update(date=dt.date(2023, 6, 24))
+    session.refresh_from_db()
+    with time_machine.travel(dt.datetime(2023, 6, 6, 9, 0, tzinfo=dt.UTC), tick=False):
+        convocation_send(session=session)
+
+    message = next(m for m in mail.outbox if m.to == ["s.robert@example.fr"])
+    html, _ = message.alternatives[0]  # type: ignore[attr-defined]
+    assert "valable jusqu'au 1er juillet 2023 inclus" in html
+    assert "valable jusqu'au 1er juillet 2023 inclus" in message.body
