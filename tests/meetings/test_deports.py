@@ -11,7 +11,13 @@ from meetings.deports import deport_declare, deport_withdraw, deports_reason
 from meetings.models import AgendaItem, Deport, Session
 from members.models import Mandate
 from pma_governance.lib import limits
-from tests.factories import AgendaItemFactory, MandateFactory, SessionFactory, VoteFactory
+from tests.factories import (
+    AgendaItemFactory,
+    MandateFactory,
+    PersonFactory,
+    SessionFactory,
+    VoteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +133,16 @@ def test_declaring_and_withdrawing_a_deport_leave_its_history(
         .order_by("pgh_id")
     )
     assert [(e.pgh_label, e.reason) for e in events] == [("insert", AULA), ("delete", AULA)]
+
+
+def test_a_refusal_agrees_with_the_member(item: AgendaItem) -> None:
+    corinne = MandateFactory(
+        body=item.session.body,
+        person=PersonFactory(civility="Mme", first_name="Corinne", last_name="Laversin"),
+    )
+    deport_declare(item=item, mandate=corinne, reason=AULA)
+
+    with pytest.raises(ValidationError, match="Corinne Laversin s'est déjà déportée sur le point"):
+        deport_declare(item=item, mandate=corinne, reason=AULA)
+    stranger = MandateFactory(person=PersonFactory(civility="Mme"))
+    assert "elle ne peut se déporter" in _refused(item, stranger)
