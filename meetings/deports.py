@@ -27,13 +27,6 @@ from pma_governance.lib.wording import is_feminine
 
 
 def _check_open(session: Session, item: AgendaItem, *, by_secretariat: bool) -> None:
-    if not by_secretariat and session.status in (Session.Status.HELD, Session.Status.CLOSED):
-        # The élu declares in advance; once the session is held, the secretariat alone
-        # records what the minutes must say (until the facts are frozen).
-        raise ValidationError(
-            f"La séance du {session.date:%d/%m/%Y} s'est tenue : vos déports ne peuvent plus "
-            "changer depuis votre espace. Adressez-vous au secrétariat de séance."
-        )
     if session.facts_frozen_at is not None:
         raise ValidationError(
             f"Les faits de la séance du {session.date:%d/%m/%Y} sont figés depuis la signature "
@@ -43,6 +36,13 @@ def _check_open(session: Session, item: AgendaItem, *, by_secretariat: bool) -> 
     if hasattr(item, "vote"):
         raise ValidationError(
             f"Le point « {item.title} » a déjà été voté : le déport ne peut plus changer."
+        )
+    if not by_secretariat and session.status in (Session.Status.HELD, Session.Status.CLOSED):
+        # The élu declares in advance; once the session is held, the secretariat alone
+        # records what the minutes must say (until the facts are frozen).
+        raise ValidationError(
+            f"La séance du {session.date:%d/%m/%Y} s'est tenue : vos déports ne peuvent plus "
+            "changer depuis votre espace. Adressez-vous au secrétariat de séance."
         )
 
 
