@@ -147,6 +147,15 @@ def _ensure_member(session: Session, mandate: Mandate, label: str) -> None:
         )
 
 
+def _e(person: Person) -> str:
+    """The feminine ending for a member who is a woman: « averti » / « avertie »."""
+    return "e" if person.civility == Person.Civility.MRS else ""
+
+
+def _pronoun(person: Person) -> str:
+    return "elle" if person.civility == Person.Civility.MRS else "il"
+
+
 def _oneself(person: Person) -> str:
     return "elle-même" if person.civility == Person.Civility.MRS else "lui-même"
 
@@ -220,8 +229,9 @@ def _resolve_substitute(
     own = next((a for a in others if a.mandate_id == substitute.pk), None)
     if own is not None and own.answer != Answer.PRESENT:
         raise ValidationError(
-            f"{substitute.person.full_name} a répondu qu'il serait absent : il ne peut siéger "
-            f"en suppléance {of_name(name)}."
+            f"{substitute.person.full_name} a répondu qu'{_pronoun(substitute.person)} serait "
+            f"absent{_e(substitute.person)} : {_pronoun(substitute.person)} ne peut siéger en "
+            f"suppléance {of_name(name)}."
         )
     return substitute
 
@@ -242,11 +252,13 @@ def _check_answer(
     suppleant = mandate.role == Mandate.Role.SUPPLEANT
     if answer == Answer.PROXY and suppleant:
         raise ValidationError(
-            f"{name} est suppléant : seul un titulaire absent peut donner pouvoir (CGCT L2121-20)."
+            f"{name} est suppléant{_e(mandate.person)} : seul un titulaire absent peut donner "
+            "pouvoir (CGCT L2121-20)."
         )
     if answer == Answer.SUBSTITUTE and suppleant:
         raise ValidationError(
-            f"{name} est suppléant : seul un titulaire absent se fait remplacer par son "
+            f"{name} est suppléant{_e(mandate.person)} : seul un titulaire absent se fait "
+            "remplacer par son "
             "suppléant (CGCT L5212-7)."
         )
     held = [a for a in others if a.holder_id == mandate.pk]
@@ -261,8 +273,9 @@ def _check_answer(
         titulaire = sitting_for.mandate.person.full_name
         que = "qu'" if of_name(titulaire).startswith("d'") else "que "
         raise ValidationError(
-            f"{name} siège en suppléance {of_name(titulaire)}, qui l'a annoncé : il ne peut "
-            f"répondre absent tant {que}{titulaire} n'a pas changé sa réponse."
+            f"{name} siège en suppléance {of_name(titulaire)}, qui l'a annoncé : "
+            f"{_pronoun(mandate.person)} ne peut répondre absent{_e(mandate.person)} tant "
+            f"{que}{titulaire} n'a pas changé sa réponse."
         )
     if answer == Answer.PROXY:
         if holder is None:
@@ -444,8 +457,9 @@ def _given_mails(
                 "",
                 f"{giver.civility} {giver.full_name} vous a donné pouvoir de voter en son nom "
                 f"à la séance {label} (CGCT L2121-20).",
-                "Si vous ne pouvez l'accepter (vous serez absent, ou vous détenez déjà un "
-                "pouvoir), refusez-le depuis votre espace : le mandant en sera averti.",
+                f"Si vous ne pouvez l'accepter (vous serez absent{_e(taker)}, ou vous détenez "
+                f"déjà un pouvoir), refusez-le depuis votre espace : {giver.full_name} en sera "
+                f"averti{_e(giver)}.",
             ],
             f"{giver.full_name} vous a donné pouvoir pour cette séance",
         ),
@@ -466,7 +480,7 @@ def _revoked_mails(
                 f"Bonjour {giver.civility} {giver.full_name},",
                 "",
                 f"Votre pouvoir à {taker.civility} {taker.full_name} pour la séance {label} "
-                "est révoqué : il ne votera pas en votre nom.",
+                f"est révoqué : {_pronoun(taker)} ne votera pas en votre nom.",
                 *_paper(by_secretariat),
             ],
             "le secrétariat a enregistré la révocation de votre pouvoir pour cette séance"
@@ -480,10 +494,11 @@ def _revoked_mails(
             [
                 f"Bonjour {taker.civility} {taker.full_name},",
                 "",
-                f"{giver.civility} {giver.full_name} a révoqué le pouvoir qu'il vous avait "
-                f"donné pour la séance {label} : vous ne voterez pas en son nom.",
+                f"{giver.civility} {giver.full_name} a révoqué le pouvoir "
+                f"qu'{_pronoun(giver)} vous avait donné pour la séance {label} : vous ne "
+                "voterez pas en son nom.",
             ],
-            f"{giver.full_name} a révoqué le pouvoir qu'il vous avait donné",
+            f"{giver.full_name} a révoqué le pouvoir qu'{_pronoun(giver)} vous avait donné",
         ),
     ]
 
@@ -503,8 +518,9 @@ def _declined_mails(
                 "",
                 f"{taker.civility} {taker.full_name} a refusé le pouvoir que vous lui aviez "
                 f"donné pour la séance {label}.",
-                "Vous êtes désormais inscrit absent excusé : vous pouvez donner pouvoir à un "
-                "autre membre depuis votre espace, jusqu'à l'ouverture de la séance.",
+                f"Vous êtes désormais inscrit{_e(giver)} absent{_e(giver)} excusé{_e(giver)} : "
+                "vous pouvez donner pouvoir à un autre membre depuis votre espace, jusqu'à "
+                "l'ouverture de la séance.",
             ],
             f"{taker.full_name} a refusé le pouvoir que vous lui aviez donné",
         ),
@@ -516,7 +532,7 @@ def _declined_mails(
                 f"Bonjour {taker.civility} {taker.full_name},",
                 "",
                 f"Vous avez refusé le pouvoir de {giver.civility} {giver.full_name} pour la "
-                f"séance {label} : {giver.full_name} en est averti.",
+                f"séance {label} : {giver.full_name} en est averti{_e(giver)}.",
             ],
             "vous avez refusé un pouvoir pour cette séance",
         ),

@@ -99,6 +99,24 @@ def _check_sendable(session: Session, sent_on: dt.date) -> None:
         )
 
 
+def _check_no_sending_since(session: Session, previous_dispatch: int | None) -> None:
+    latest = (
+        ConvocationDispatch.objects.filter(session=session)
+        .select_related("sent_by")
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.pk == previous_dispatch:
+        return
+    who = latest.sent_by.get_full_name() or latest.sent_by.get_username() if latest.sent_by else ""
+    by = f" par {who}" if who else ""
+    raise ValidationError(
+        f"La convocation vient d'être envoyée{by} le "
+        f"{timezone.localtime(latest.sent_at):%d/%m/%Y à %H:%M} : rien n'a été renvoyé. "
+        "Vérifiez l'état des envois ci-dessous avant de la renvoyer."
+    )
+
+
 def not_yet_convened(session: Session, members: list[Recipient]) -> list[Recipient]:
     """Members who never received any sending of this session's convocation."""
     done = set(
@@ -116,6 +134,8 @@ def convocation_send(
     sent_by: Any = None,
     sent_at: dt.datetime | None = None,
     only_new: bool = False,
+    check_previous: bool = False,
+    previous_dispatch: int | None = None,
 ) -> ConvocationSending:
     """Send one e-mail per member convened, and record the sending with its receipts.
 
@@ -125,11 +145,17 @@ def convocation_send(
     convocation as it was. The e-mails leave only once the records are written; a sending
     failure rolls them back. Members who asked for paper or have no address are listed
     for mailing.
+
+    With `check_previous`, the page's form says which sending it showed
+    (`previous_dispatch`, None: none yet): when another sending happened since — a
+    colleague's click at the same moment, a double click —, nothing is sent again.
     """
     session = _lock(session)
     sent_at = sent_at or timezone.now()
     sent_on = timezone.localdate(sent_at)
     _check_sendable(session, sent_on)
+    if check_previous:
+        _check_no_sending_since(session, previous_dispatch)
     context = convocation_context(session)
     if not context["items"]:
         raise ValidationError(

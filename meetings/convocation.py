@@ -10,9 +10,10 @@ from typing import Any
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
+from num2words import num2words
 
 from meetings.models import AgendaItem, Session
-from members.models import Mandate
+from members.models import Body, Mandate
 from members.notifications import member_message
 from members.selectors import mandates_open_on
 from pma_governance.lib import wording
@@ -203,7 +204,24 @@ def _context(
         "president_title": wording.capfirst(wording.the(body.president_title)),
         "url": PREVIEW_LINK,
         "expires": None,
+        "expires_on": "",
+        "reconvened_on": (
+            french_date(session.reconvenes.date, weekday=False) if session.reconvenes else ""
+        ),
+        "pouvoir": pouvoir_sentence(body),
     }
+
+
+def pouvoir_sentence(body: Body) -> str:
+    """How an absent member gives a pouvoir, by the body's own statutes (CGCT L2121-20)."""
+    limit = body.max_proxies_per_holder
+    held = "un seul pouvoir" if limit <= 1 else f"{num2words(limit, lang='fr')} pouvoirs au plus"
+    return (
+        "En cas d'empêchement, vous pouvez donner pouvoir écrit de voter en votre nom à un "
+        f"autre membre {wording.of_the(body.assembly_name)} (un membre ne peut détenir que "
+        f"{held}, CGCT L2121-20) : depuis votre espace, avant l'ouverture de la séance, ou "
+        "en en informant le secrétariat."
+    )
 
 
 def with_recipient(
@@ -216,6 +234,7 @@ def with_recipient(
         "salutation": recipient.salutation,
         "url": url,
         "expires": expires,
+        "expires_on": french_date(timezone.localdate(expires), weekday=False) if expires else "",
     }
 
 
@@ -288,9 +307,7 @@ def convocation_lines(context: dict[str, Any]) -> list[str]:
     closing = context["salutation"] if recipient else "Madame, Monsieur"
     lines += [
         "",
-        f"En cas d'empêchement, vous pouvez donner pouvoir écrit de voter en votre nom à un "
-        f"autre membre {of_assembly} (un membre ne peut détenir qu'un seul pouvoir, CGCT "
-        "L2121-20) ; merci d'en informer le secrétariat avant la séance.",
+        context["pouvoir"],
         "",
         f"Je vous prie d'agréer, {closing}, l'expression de mes salutations distinguées.",
         "",

@@ -23,9 +23,10 @@ from members.notifications import absolute_url, member_message, send_messages
 from pma_governance.lib import limits
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.limits import control_characters, control_message, too_long_message
+from pma_governance.lib.wording import is_feminine
 
 
-def _check_open(session: Session, item: AgendaItem) -> None:
+def _check_open(session: Session, item: AgendaItem, *, by_secretariat: bool) -> None:
     if session.facts_frozen_at is not None:
         raise ValidationError(
             f"Les faits de la séance du {session.date:%d/%m/%Y} sont figés depuis la signature "
@@ -35,6 +36,13 @@ def _check_open(session: Session, item: AgendaItem) -> None:
     if hasattr(item, "vote"):
         raise ValidationError(
             f"Le point « {item.title} » a déjà été voté : le déport ne peut plus changer."
+        )
+    if not by_secretariat and session.status in (Session.Status.HELD, Session.Status.CLOSED):
+        # The élu declares in advance; once the session is held, the secretariat alone
+        # records what the minutes must say (until the facts are frozen).
+        raise ValidationError(
+            f"La séance du {session.date:%d/%m/%Y} s'est tenue : vos déports ne peuvent plus "
+            "changer depuis votre espace. Adressez-vous au secrétariat de séance."
         )
 
 
@@ -62,17 +70,20 @@ def deport_declare(
     session = Session.objects.select_for_update().select_related("body").get(pk=item.session_id)
     item = AgendaItem.objects.select_related("vote").get(pk=item.pk)
     name = mandate.person.full_name
+    she = is_feminine(mandate.person.civility)
     if mandate.body_id != session.body_id:
         raise ValidationError(
             f"{name} n'est pas membre de l'assemblée « {session.body.name} » : "
-            "il ne peut se déporter sur ce point."
+            f"{'elle' if she else 'il'} ne peut se déporter sur ce point."
         )
     if not item.is_voted:
         raise ValidationError(f"Le point « {item.title} » n'est pas soumis au vote.")
-    _check_open(session, item)
+    _check_open(session, item, by_secretariat=by_secretariat)
     reason = _clean_reason(reason)
     if Deport.objects.filter(item=item, mandate=mandate).exists():
-        raise ValidationError(f"{name} s'est déjà déporté sur le point « {item.title} ».")
+        raise ValidationError(
+            f"{name} s'est déjà déporté{'e' if she else ''} sur le point « {item.title} »."
+        )
     deport = Deport(
         session=session, item=item, mandate=mandate, reason=reason, by_secretariat=by_secretariat
     )
@@ -95,7 +106,7 @@ def deport_withdraw(*, deport: Deport, by_secretariat: bool = False) -> None:
     found = Deport.objects.select_related("mandate__person").filter(pk=deport.pk).first()
     if found is None:
         raise ValidationError("Ce déport a déjà été retiré.")
-    _check_open(session, item)
+    _check_open(session, item, by_secretariat=by_secretariat)
     with refused_when_frozen():
         found.delete()
     _send_on_commit(

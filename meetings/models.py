@@ -401,6 +401,7 @@ class Proxy(models.Model):
         return count
 
 
+@history_tracked("DeportEvent")
 class Deport(models.Model):
     """A member's déport: he declares he takes no part in the debate and vote on an item."""
 

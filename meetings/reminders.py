@@ -22,6 +22,7 @@ from meetings.expected import expected_roll
 from meetings.models import ConvocationReceipt, Session
 from members.models import Mandate
 from members.notifications import absolute_url, member_message, preferences_of_many, send_messages
+from pma_governance.lib.wording import capfirst, is_feminine, of_the
 
 
 @dataclass(frozen=True)
@@ -52,21 +53,33 @@ def reminder_closed_reason(session: Session, today: dt.date | None = None) -> st
     return ""
 
 
+def _e(mandate: Mandate) -> str:
+    """The feminine ending for a member who is a woman: « présent » / « présente »."""
+    return "e" if is_feminine(mandate.person.civility) else ""
+
+
+def _not_yet(session: Session, mandate: Mandate, when: str) -> str:
+    """« vous n'avez pas encore indiqué si vous serez présente à la séance du Comité … »."""
+    return (
+        f"vous n'avez pas encore indiqué si vous serez présent{_e(mandate)} à la séance "
+        f"{of_the(session.body.assembly_name)} du {when}"
+    )
+
+
 def reminder_lines(session: Session, mandate: Mandate) -> list[str]:
     when = french_when(session.date, session.start_time)
     return [
         f"{mandate.person.title},",
         "",
-        f"Vous n'avez pas encore indiqué si vous serez présent à la séance du "
-        f"{session.body.assembly_name} du {when}"
+        capfirst(_not_yet(session, mandate, when))
         + (f", {session.place}" if session.place else "")
         + ".",
         "",
-        "Depuis votre espace, indiquez en un clic si vous serez présent, excusé, si vous "
-        "donnez pouvoir à un autre membre ou si votre suppléant siégera : le secrétariat "
-        "peut ainsi s'assurer que le quorum sera atteint.",
+        f"Depuis votre espace, indiquez en un clic si vous serez présent{_e(mandate)}, "
+        f"excusé{_e(mandate)}, si vous donnez pouvoir à un autre membre ou si votre "
+        "suppléant siégera : le secrétariat peut ainsi s'assurer que le quorum sera atteint.",
         "",
-        f"Le secrétariat du {session.body.name}",
+        f"Le secrétariat {of_the(session.body.name)}",
     ]
 
 
@@ -97,12 +110,12 @@ def answer_reminder_send(*, session: Session, at: dt.datetime | None = None) -> 
         message = member_message(
             mandate.person,
             "reminder",
-            subject=f"Rappel — {session.body.assembly_name} du {when} : serez-vous présent ?",
-            lines=reminder_lines(session, mandate),
-            reason=(
-                "vous n'avez pas encore indiqué si vous serez présent à la séance du "
-                f"{session.body.assembly_name} du {when}"
+            subject=(
+                f"Rappel — {session.body.assembly_name} du {when} : "
+                f"serez-vous présent{_e(mandate)} ?"
             ),
+            lines=reminder_lines(session, mandate),
+            reason=_not_yet(session, mandate, when),
             link=link,
             stored=stored.get(mandate.person.pk, {}),
         )

@@ -181,8 +181,15 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         only_new = request.POST.get("destinataires") == "nouveaux"
+        seen = request.POST.get("envoi_precedent")
         try:
-            result = convocation_send(session=session, sent_by=request.user, only_new=only_new)
+            result = convocation_send(
+                session=session,
+                sent_by=request.user,
+                only_new=only_new,
+                check_previous=seen is not None,
+                previous_dispatch=int(seen) if seen and seen.isdigit() and len(seen) < 12 else None,
+            )
         except ValidationError as exc:
             errors = _messages_of(exc)
         else:

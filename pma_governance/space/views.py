@@ -109,7 +109,9 @@ def _session_page(
                 for d in found
                 if mandate is not None and d.mandate_id == mandate.pk
             },
-            "deports_open": mandate is not None and session.facts_frozen_at is None,
+            "deports_open": mandate is not None
+            and session.facts_frozen_at is None
+            and session.status not in space.HELD,
             "reason_max": limits.NOT_VOTING_REASON,
             "convocation_receipt": receipt_of_user(session, request.user),
             "voted": any(

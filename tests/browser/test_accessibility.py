@@ -142,7 +142,7 @@ def test_live_room_pages_have_no_serious_accessibility_violation(
         session=session, title__startswith="Partenariat 2023 avec l'Agence"
     )
     bavay = Mandate.objects.get(body=session.body, external_id="bavay")
-    deport_declare(item=item, mandate=bavay, reason="président de l'AULA")
+    deport_declare(item=item, mandate=bavay, reason="président de l'AULA", by_secretariat=True)
     vote_record(item=item, unanimous=True)
     current_item_set(session=session, item=item.session.items.get(position=item.position + 1))
     token = display_token_issue(session=session)

@@ -34,7 +34,7 @@ def test_an_elu_gives_a_pouvoir_and_signs_his_procuration(
     login(elu, base, "alice")
     elu.goto(f"{base}/espace/seances/{session.pk}/")
     panel = elu.get_by_test_id("answer-panel")
-    expect(panel).to_contain_text("Vous n'avez pas encore indiqué si vous serez présent.")
+    expect(panel).to_contain_text("Vous n'avez pas encore indiqué si vous serez présente.")
     # Claire answered excused: she is not offered as a holder.
     holder = panel.get_by_label("Je donne pouvoir à", exact=True)
     expect(holder.locator("option", has_text="Claire Petit")).to_have_count(0)

@@ -34,6 +34,9 @@ def test_an_elu_declares_a_deport_and_the_vote_states_it(
     make_user(session.body, "laversin", "elu", mandate=laversin)
     make_user(session.body, "secretariat")
     base = live_server.url  # type: ignore[attr-defined]
+    # The élu declares in advance, while the session is convened; it is then held.
+    held = session.status
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CONVENED)
 
     elu = new_page()
     login(elu, base, "laversin")
@@ -45,6 +48,7 @@ def test_an_elu_declares_a_deport_and_the_vote_states_it(
     expect(elu.get_by_text("Déport enregistré")).to_be_visible()
     expect(elu.get_by_test_id("my-deport")).to_contain_text(AULA)
     screenshot(elu, "elu-deport")
+    Session.objects.filter(pk=session.pk).update(status=held)
 
     secretary = new_page()
     login(secretary, base, "secretariat")

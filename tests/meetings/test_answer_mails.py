@@ -61,6 +61,7 @@ def test_a_pouvoir_given_then_revoked_tells_both_members(
     subject, text, html = mails["durand@collines.example.org"]
     assert subject.startswith("Pouvoir reçu — ")
     assert "Mme Alice Martin vous a donné pouvoir de voter en son nom" in text
+    assert "Alice Martin en sera avertie." in text
     assert "parce que Alice Martin vous a donné pouvoir pour cette séance" in text
     link = f"{settings.SITE_URL}/espace/seances/{session.pk}/"
     assert link in text and link in html
@@ -75,7 +76,11 @@ def test_a_pouvoir_given_then_revoked_tells_both_members(
 
     mails = _mails(smtp_inbox)
     assert {s.split(" — ")[0] for s, _, _ in mails.values()} == {"Pouvoir révoqué"}
-    assert "a révoqué le pouvoir qu'il vous avait donné" in mails["durand@collines.example.org"][1]
+    # Alice is a woman, Bernard a man: each sentence agrees with whom it speaks of.
+    assert (
+        "a révoqué le pouvoir qu'elle vous avait donné" in mails["durand@collines.example.org"][1]
+    )
+    assert "révoqué : il ne votera pas en votre nom" in mails["martin@collines.example.org"][1]
 
 
 def test_changing_the_holder_revokes_then_gives(
@@ -112,12 +117,13 @@ def test_a_declined_pouvoir_tells_the_mandant_he_is_excused(
     subject, text, html = mails["martin@collines.example.org"]
     assert subject.startswith("Pouvoir refusé — ")
     assert "M. Bernard Durand a refusé le pouvoir que vous lui aviez donné" in text
-    assert "Vous êtes désormais inscrit absent excusé" in text
+    assert "Vous êtes désormais inscrite absente excusée" in text
     assert "parce que Bernard Durand a refusé le pouvoir que vous lui aviez donné" in text
     assert "a refusé le pouvoir" in html
     assert (
         "Vous avez refusé le pouvoir de Mme Alice Martin" in mails["durand@collines.example.org"][1]
     )
+    assert "Alice Martin en est avertie." in mails["durand@collines.example.org"][1]
 
 
 def test_a_paper_form_says_so_and_preferences_are_honoured(

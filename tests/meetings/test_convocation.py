@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.convening import convocation_send
+from meetings.convening_models import ConvocationDispatch
 from meetings.convocation import (
     clear_days_between,
     convocation_deadline,
@@ -329,3 +330,59 @@ def test_the_plain_text_email_keeps_the_title_as_typed(session: Session) -> None
         convocation_send(session=session)
 
     assert "3. Budget < 2024 & co" in mail.outbox[0].body
+
+
+def test_two_secretaries_clicking_send_at_once_send_one_convocation(
+    secretariat: Client, session: Session
+) -> None:
+    url = reverse("meetings:convocation", args=[session.pk])
+    with time_machine.travel(dt.datetime(2023, 6, 1, 8, 0, tzinfo=dt.UTC), tick=False):
+        page = secretariat.get(url).content.decode()
+        assert 'name="envoi_precedent" value=""' in page
+        secretariat.post(url, {"destinataires": "tous", "envoi_precedent": ""})
+        # The second click was made on the same page, before the first sending.
+        response = secretariat.post(
+            url, {"destinataires": "tous", "envoi_precedent": ""}, follow=True
+        )
+
+        text = html.unescape(response.content.decode())
+        assert "La convocation vient d'être envoyée" in text
+        assert len(mail.outbox) == 3
+        assert ConvocationDispatch.objects.filter(session=session).count() == 1
+        latest = ConvocationDispatch.objects.get(session=session)
+        assert f'name="envoi_precedent" value="{latest.pk}"' in text
+        # Resending from a page showing the latest sending is still allowed; junk is refused.
+        secretariat.post(url, {"destinataires": "tous", "envoi_precedent": "x" * 5000})
+        assert ConvocationDispatch.objects.filter(session=session).count() == 1
+        secretariat.post(url, {"destinataires": "tous", "envoi_precedent": str(latest.pk)})
+    assert ConvocationDispatch.objects.filter(session=session).count() == 2
+
+
+def test_the_email_states_the_pouvoir_rule_of_the_bodys_statutes_and_the_online_way(
+    body: Body, session: Session
+) -> None:
+    Body.objects.filter(pk=body.pk).update(max_proxies_per_holder=2)
+    session.refresh_from_db()
+    with time_machine.travel(dt.datetime(2023, 6, 6, 9, 0, tzinfo=dt.UTC), tick=False):
+        convocation_send(session=session)
+
+    message = next(m for m in mail.outbox if m.to == ["s.robert@example.fr"])
+    text = " ".join(message.body.split())
+    assert "un membre ne peut détenir que deux pouvoirs au plus, CGCT L2121-20" in text
+    assert "qu'un seul pouvoir" not in text
+    assert "depuis votre espace, avant l'ouverture de la séance" in text
+    html, _ = message.alternatives[0]  # type: ignore[attr-defined]
+    assert "deux pouvoirs au plus" in html
+
+
+def test_the_html_email_writes_the_first_of_the_month_1er(session: Session) -> None:
+    # The link expires a week after the session: the 24th of June gives the 1st of July.
+    Session.objects.filter(pk=session.pk).update(date=dt.date(2023, 6, 24))
+    session.refresh_from_db()
+    with time_machine.travel(dt.datetime(2023, 6, 6, 9, 0, tzinfo=dt.UTC), tick=False):
+        convocation_send(session=session)
+
+    message = next(m for m in mail.outbox if m.to == ["s.robert@example.fr"])
+    html, _ = message.alternatives[0]  # type: ignore[attr-defined]
+    assert "valable jusqu'au 1er juillet 2023 inclus" in html
+    assert "valable jusqu'au 1er juillet 2023 inclus" in message.body

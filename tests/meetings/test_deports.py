@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -10,7 +11,13 @@ from meetings.deports import deport_declare, deport_withdraw, deports_reason
 from meetings.models import AgendaItem, Deport, Session
 from members.models import Mandate
 from pma_governance.lib import limits
-from tests.factories import AgendaItemFactory, MandateFactory, SessionFactory, VoteFactory
+from tests.factories import (
+    AgendaItemFactory,
+    MandateFactory,
+    PersonFactory,
+    SessionFactory,
+    VoteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +101,48 @@ def test_the_votes_reason_names_each_member_when_reasons_differ(item: AgendaItem
         f"{first.mandate.person.full_name} : {AULA} ; "
         f"{second.mandate.person.full_name} : gérant de la SCI"
     )
+
+
+@pytest.mark.parametrize("status", [Session.Status.HELD, Session.Status.CLOSED])
+def test_an_elu_may_not_change_his_deports_once_the_session_is_held(
+    item: AgendaItem, member: Mandate, status: str
+) -> None:
+    deport = deport_declare(item=item, mandate=member, reason=AULA)
+    Session.objects.filter(pk=item.session_id).update(status=status)
+    other = MandateFactory(body=item.session.body)
+
+    assert "s'est tenue" in _refused(item, other)
+    with pytest.raises(ValidationError, match="s'est tenue"):
+        deport_withdraw(deport=deport)
+    assert Deport.objects.filter(pk=deport.pk).exists()
+    # The secretariat still records what the minutes must say, until the facts freeze.
+    deport_declare(item=item, mandate=other, reason=AULA, by_secretariat=True)
+    deport_withdraw(deport=deport, by_secretariat=True)
+    assert list(Deport.objects.values_list("mandate", flat=True)) == [other.pk]
+
+
+def test_declaring_and_withdrawing_a_deport_leave_its_history(
+    item: AgendaItem, member: Mandate
+) -> None:
+    deport = deport_declare(item=item, mandate=member, reason=AULA)
+    deport_withdraw(deport=deport)
+
+    events = (
+        apps.get_model("meetings", "DeportEvent")
+        .objects.filter(pgh_obj_id=deport.pk)
+        .order_by("pgh_id")
+    )
+    assert [(e.pgh_label, e.reason) for e in events] == [("insert", AULA), ("delete", AULA)]
+
+
+def test_a_refusal_agrees_with_the_member(item: AgendaItem) -> None:
+    corinne = MandateFactory(
+        body=item.session.body,
+        person=PersonFactory(civility="Mme", first_name="Corinne", last_name="Laversin"),
+    )
+    deport_declare(item=item, mandate=corinne, reason=AULA)
+
+    with pytest.raises(ValidationError, match="Corinne Laversin s'est déjà déportée sur le point"):
+        deport_declare(item=item, mandate=corinne, reason=AULA)
+    stranger = MandateFactory(person=PersonFactory(civility="Mme"))
+    assert "elle ne peut se déporter" in _refused(item, stranger)

@@ -250,6 +250,16 @@ def test_the_reminder_emails_each_titulaire_without_answer_over_smtp(
         "présent à la séance" in text
     )
     assert "Ne plus recevoir ce type de courriel" in text
+    assert "Le secrétariat du Pôle Métropolitain de l'Artois" in text
+    # Nadia Duporge is a woman: every word that speaks of her agrees.
+    hers = next(m for m in smtp_inbox.messages if m["To"] == "n.duporge@example.fr")
+    assert "serez-vous présente ?" in hers["Subject"]
+    her_part = hers.get_body(preferencelist=("plain",))
+    assert her_part is not None
+    her_text = " ".join(str(her_part.get_content()).split())
+    assert "si vous serez présente à la séance" in her_text
+    assert "si vous serez présente, excusée, si vous donnez pouvoir" in her_text
+    assert "parce que vous n'avez pas encore indiqué si vous serez présente" in her_text
     html_part = _html_part(message)
     assert "<p" in html_part and link in html_part
     receipt.refresh_from_db()

@@ -83,7 +83,7 @@ def test_an_elu_cannot_record_a_deport_for_someone_else(
 def test_the_live_vote_form_is_pre_filled_and_records_the_deport(
     secretary: Client, session: Session, item: AgendaItem, laversin: Mandate
 ) -> None:
-    deport_declare(item=item, mandate=laversin, reason=AULA)
+    deport_declare(item=item, mandate=laversin, reason=AULA, by_secretariat=True)
     prefix = f"item{item.pk}"
 
     page = secretary.get(reverse("meetings:live", args=[session.pk])).content.decode()
@@ -129,7 +129,7 @@ def test_the_vote_service_takes_the_declared_deports_by_default(
 def test_the_secretariat_may_still_uncheck_a_declared_deport(
     secretary: Client, session: Session, item: AgendaItem, laversin: Mandate
 ) -> None:
-    deport_declare(item=item, mandate=laversin, reason=AULA)
+    deport_declare(item=item, mandate=laversin, reason=AULA, by_secretariat=True)
     prefix = f"item{item.pk}"
 
     secretary.post(

@@ -176,9 +176,11 @@ def test_every_recorded_change_moves_the_version(session: Session, item: AgendaI
         assert now > seen[-1]
         seen.append(now)
 
-    deport = deport_declare(item=item, mandate=laversin, reason="présidente de l'AULA")
+    deport = deport_declare(
+        item=item, mandate=laversin, reason="présidente de l'AULA", by_secretariat=True
+    )
     moved()
-    deport_withdraw(deport=deport)
+    deport_withdraw(deport=deport, by_secretariat=True)
     moved()
     proxy = session.proxies.filter(revoked_at__isnull=True).first()
     assert proxy is not None
@@ -245,7 +247,7 @@ def test_an_elu_sees_his_own_state_on_his_device(
     assert "Vous détenez le pouvoir de Steve Bossart." in text
     assert "Quorum atteint" in text
 
-    deport_declare(item=item, mandate=bavay, reason="président de l'AULA")
+    deport_declare(item=item, mandate=bavay, reason="président de l'AULA", by_secretariat=True)
     current_item_set(session=session, item=item)
     state = client.get(reverse("space:live_state", args=[session.pk]), HTTP_IF_NONE_MATCH="x")
     assert state.status_code == 200

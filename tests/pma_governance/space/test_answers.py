@@ -68,6 +68,7 @@ def test_the_elu_gives_a_pouvoir_to_a_legal_holder(
     assert holders <= {int(v) for v in offered}
     assert assembly["Claire"].pk not in {int(v) for v in offered}
     assert "Je serai absente et je donne pouvoir à un membre" in _text(page)
+    assert "Vous n'avez pas encore indiqué si vous serez présente." in _text(page)
     assert "Je serai absente : mon suppléant siège" in _text(page)
 
     with django_capture_on_commit_callbacks(execute=True):
