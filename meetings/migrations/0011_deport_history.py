@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0009_answers_and_convocation_receipts'),
+        ('meetings', '0010_electronic_vote'),
         ('members', '0010_convocations_paper_and_notifications'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
