@@ -123,7 +123,7 @@ def test_a_proxy_holder_casts_his_mandants_vote_apart(session: Session, item: Ag
 
 def test_a_deported_member_cannot_vote(session: Session, item: AgendaItem) -> None:
     bavay = _mandate(session, "bavay")
-    deport_declare(item=item, mandate=bavay, reason="président de l'AULA")
+    deport_declare(item=item, mandate=bavay, reason="président de l'AULA", by_secretariat=True)
     poll = poll_open(item=item, mode="public")
     _refused(
         "ne prend pas part au vote sur « Partenariat",
