@@ -34,6 +34,7 @@ from meetings.substitutes import check_substitutes
 from members.models import Mandate, Person
 from members.notifications import absolute_url, member_message, send_messages
 from members.selectors import mandates_open_on
+from pma_governance.lib import wording
 from pma_governance.lib.db import refused_when_frozen
 from pma_governance.lib.wording import plain_date
 
@@ -149,7 +150,7 @@ def _ensure_member(session: Session, mandate: Mandate, label: str) -> None:
 
 def _e(person: Person) -> str:
     """The feminine ending for a member who is a woman: « averti » / « avertie »."""
-    return "e" if person.civility == Person.Civility.MRS else ""
+    return wording.feminine_ending(person.civility)
 
 
 def _pronoun(person: Person) -> str:

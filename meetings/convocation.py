@@ -299,7 +299,7 @@ def convocation_lines(context: dict[str, Any]) -> list[str]:
         lines += [
             "",
             "En votre qualité de suppléant"
-            + ("e" if person.civility == "Mme" else "")
+            + wording.feminine_ending(person.civility)
             + (f" ({entity.short_name})" if entity else "")
             + ", vous siégez avec voix délibérative en l'absence d'un titulaire de votre "
             "collectivité : merci d'informer le secrétariat de votre présence.",

@@ -65,7 +65,7 @@ def procuration_context(answer: AttendanceAnswer, day: dt.date) -> dict[str, Any
         "when": french_when(session.date, session.start_time),
         "place": session.place,
         "mandant": f"{giver.civility} {giver.full_name}",
-        "mandant_e": "e" if giver.civility == Person.Civility.MRS else "",
+        "mandant_e": wording.feminine_ending(giver.civility),
         "mandant_role": _role(answer.mandate),
         "mandant_entity": answer.mandate.entity.name if answer.mandate.entity else "",
         "mandataire": f"{holder.civility} {holder.full_name}",

@@ -22,7 +22,7 @@ from meetings.expected import expected_roll
 from meetings.models import ConvocationReceipt, Session
 from members.models import Mandate
 from members.notifications import absolute_url, member_message, preferences_of_many, send_messages
-from pma_governance.lib.wording import capfirst, is_feminine, of_the
+from pma_governance.lib.wording import capfirst, feminine_ending, of_the
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def reminder_closed_reason(session: Session, today: dt.date | None = None) -> st
 
 def _e(mandate: Mandate) -> str:
     """The feminine ending for a member who is a woman: « présent » / « présente »."""
-    return "e" if is_feminine(mandate.person.civility) else ""
+    return feminine_ending(mandate.person.civility)
 
 
 def _not_yet(session: Session, mandate: Mandate, when: str) -> str:

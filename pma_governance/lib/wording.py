@@ -196,6 +196,11 @@ def is_feminine(civility: str) -> bool:
     return civility_title(civility) == "Madame"
 
 
+def feminine_ending(civility: str) -> str:
+    """The agreement's ending for a woman: « présent » + "e" = « présente »; "" for a man."""
+    return "e" if is_feminine(civility) else ""
+
+
 def civility_title(civility: str) -> str:
     """« Monsieur » for « M. », « Madame » for « Mme »."""
     key = civility.strip().rstrip(".").lower()

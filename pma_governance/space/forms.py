@@ -8,10 +8,10 @@ from django import forms
 
 from meetings.answers import AnswerChoices
 from meetings.models import AttendanceAnswer, Session
-from members.models import Mandate, Person
+from members.models import Mandate
 from members.notifications import KINDS
 from members.selectors import mandates_open_on
-from pma_governance.lib import limits
+from pma_governance.lib import limits, wording
 from pma_governance.lib.forms import BoundedForm
 
 
@@ -122,8 +122,7 @@ class AnswerForm(BoundedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        feminine = mandate.person.civility == Person.Civility.MRS
-        e = "e" if feminine else ""
+        e = wording.feminine_ending(mandate.person.civility)
         options = [
             (Answer.PRESENT, f"Je serai présent{e}"),
             (Answer.EXCUSED, f"Je serai absent{e} et excusé{e}"),
